@@ -1,0 +1,63 @@
+package com.calcgrid.api;
+
+import java.util.Map;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.ExceptionHandler;
+import org.apache.pekko.http.javadsl.server.MethodRejection;
+import org.apache.pekko.http.javadsl.server.RejectionHandler;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The root route: every resource's routes, with rejections and exceptions answered as
+ * {@code application/problem+json} instead of Pekko's plain-text defaults.
+ */
+public final class HttpApi extends AllDirectives {
+  private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
+
+  private HttpApi() {}
+
+  public static Route root(Route first, Route... more) {
+    HttpApi d = new HttpApi();
+    return d.handleExceptions(exceptions(), () -> d.handleRejections(rejections(),
+        () -> d.concat(first, more)));
+  }
+
+  private static ExceptionHandler exceptions() {
+    return ExceptionHandler.newBuilder()
+        .match(EntityStreamSizeException.class, e -> new HttpApi().complete(Json.problem(
+            StatusCodes.PAYLOAD_TOO_LARGE, "body-too-large", "Request body too large",
+            "the request body exceeds the limit of " + e.limit() + " bytes")))
+        .matchAny(e -> {
+          log.error("request failed", e);
+          return new HttpApi().complete(Json.problem(StatusCodes.INTERNAL_SERVER_ERROR,
+              "internal", "Internal error", "the server failed to answer; see its log"));
+        })
+        .build();
+  }
+
+  private static RejectionHandler rejections() {
+    return RejectionHandler.newBuilder()
+        .handleAll(MethodRejection.class, rs -> new HttpApi().complete(Json.problem(
+            StatusCodes.METHOD_NOT_ALLOWED, "method-not-allowed", "Method not allowed",
+            "this resource supports " + rs.stream().map(r -> r.supported().name()).distinct()
+                .reduce((a, b) -> a + ", " + b).orElse("no method"))))
+        .handleNotFound(new HttpApi().extractUnmatchedPath(p -> new HttpApi().complete(
+            Json.notFound("no resource at this path"))))
+        .build()
+        .withFallback(RejectionHandler.defaultHandler())
+        .mapRejectionResponse(r -> {
+          if (r.entity().getContentType().equals(Json.PROBLEM)
+              || r.status().intValue() < 400) {
+            return r;
+          }
+          String text = r.entity() instanceof org.apache.pekko.http.javadsl.model.HttpEntity.Strict s
+              ? s.getData().utf8String() : r.status().reason();
+          return Json.problem(r.status(), "request-rejected", r.status().reason(), text,
+              Map.of());
+        });
+  }
+}

@@ -1,0 +1,35 @@
+package com.calcgrid.cli;
+
+import com.calcgrid.CalcGridNode;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+
+/** {@code calcgrid node}: runs a node until it is stopped (SIGTERM leaves the cluster cleanly). */
+@Command(name = "node", mixinStandardHelpOptions = true,
+    description = {"Start a CalcGrid node.",
+        "Settings come from the environment: CALCGRID_HTTP_PORT [8080], CALCGRID_DATA_DIR [./data],",
+        "CALCGRID_REMOTE_PORT [25520], CALCGRID_MANAGEMENT_PORT [8558], CALCGRID_SLOTS [cores],",
+        "CALCGRID_HOST [127.0.0.1], CALCGRID_CONFIG (an overlay file such as conf/postgres.conf)."})
+public final class NodeCommand implements Callable<Integer> {
+  private static volatile boolean running;
+
+  /** True once a node started: main must not exit the JVM then. */
+  public static boolean keepsRunning() {
+    return running;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    CalcGridNode node = CalcGridNode.start(CalcGridNode.loadConfig(Map.of()));
+    running = true;
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        node.close();
+      } catch (Exception e) {
+        // the JVM is going away; nothing left to report to
+      }
+    }, "calcgrid-shutdown"));
+    return 0;
+  }
+}

@@ -1,0 +1,32 @@
+package com.calcgrid.graph;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+
+/**
+ * One entry of a graph's {@code tasks} array: a single task, or with {@code forEach} a template
+ * that expands into {@code id[0]}, {@code id[1]}, ... All expansions share the template's deps.
+ *
+ * @param id unique within the graph; letters, digits, {@code _ - . :}
+ * @param fn the function name, see {@link com.calcgrid.calc.CalcFunction#name()}
+ * @param params the function's params (an object, possibly empty)
+ * @param deps ids this task waits for: {@code "px"} means every expansion of px, {@code "px[3]"}
+ *     one expansion
+ * @param forEach null for a single task
+ * @param retry how often to try and how long to wait between tries
+ * @param timeoutMs how long one attempt may run before it is interrupted
+ */
+public record TaskTemplate(
+    String id,
+    String fn,
+    ObjectNode params,
+    List<String> deps,
+    ForEach forEach,
+    RetryPolicy retry,
+    long timeoutMs) {
+
+  /** How many tasks this template stands for. */
+  public int count() {
+    return forEach == null ? 1 : forEach.count();
+  }
+}

@@ -1,0 +1,200 @@
+package com.calcgrid.job;
+
+import com.calcgrid.graph.CompiledGraph;
+import com.calcgrid.graph.TaskTemplate;
+import com.calcgrid.job.JobEvent.Outcome;
+import com.calcgrid.job.JobEvent.TaskOutcome;
+import com.calcgrid.job.JobEvent.TasksFinished;
+import com.calcgrid.job.JobSupervisor.Command;
+import com.calcgrid.job.JobSupervisor.SlotsOffered;
+import com.calcgrid.job.JobSupervisor.TaskFinished;
+import com.calcgrid.job.JobUpdate.TaskEvent;
+import com.calcgrid.worker.TaskAssignment;
+import com.calcgrid.worker.WorkerAgent;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * A supervisor's bookkeeping that is not part of the job's durable state: which worker holds
+ * which task, which workers know we have work, who is subscribed, and the outcomes waiting for
+ * the next write. All of it is bounded by slots and subscribers, never by the size of the graph.
+ */
+final class Dispatch {
+  private record InFlight(long dispatchId, ActorRef<WorkerAgent.Command> worker) {}
+
+  private final String jobId;
+  private final ActorRef<Command> self;
+  private final JobViews views;
+  /** Known workers, and whether each has been told that we have ready tasks. */
+  private final Map<ActorRef<WorkerAgent.Command>, Boolean> workers = new HashMap<>();
+  private final Map<Integer, InFlight> inFlight = new HashMap<>();
+  final Set<ActorRef<JobUpdate>> subscribers = new HashSet<>();
+  private List<TaskOutcome> pending = new ArrayList<>();
+  private final Set<Integer> pendingTasks = new HashSet<>();
+  private boolean flushQueued;
+  private long nextDispatchId = ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE;
+
+  Dispatch(String jobId, ActorRef<Command> self, JobViews views) {
+    this.jobId = jobId;
+    this.self = self;
+    this.views = views;
+  }
+
+  /** @return true if the worker is new and should be watched */
+  boolean addWorker(ActorRef<WorkerAgent.Command> worker) {
+    return workers.putIfAbsent(worker, Boolean.FALSE) == null;
+  }
+
+  /** A worker's node is gone: what it was running goes back to the queue (at-least-once). */
+  void workerGone(JobState s, ActorRef<WorkerAgent.Command> worker) {
+    workers.remove(worker);
+    inFlight.entrySet().removeIf(e -> {
+      if (e.getValue().worker().equals(worker)) {
+        s.requeue(e.getKey());
+        return true;
+      }
+      return false;
+    });
+    requestWork(s);
+  }
+
+  /** Tells every worker not yet told that this job has ready tasks. */
+  void requestWork(JobState s) {
+    if (s.status != JobStatus.RUNNING || s.ready.peek(s.taskStatus) < 0) {
+      return;
+    }
+    for (Map.Entry<ActorRef<WorkerAgent.Command>, Boolean> w : workers.entrySet()) {
+      if (!w.getValue()) {
+        w.getKey().tell(new WorkerAgent.RequestWork(jobId, self));
+        w.setValue(Boolean.TRUE);
+      }
+    }
+  }
+
+  /** Answers an offer with at most that many tasks. */
+  void offered(JobState s, SlotsOffered offer) {
+    List<TaskAssignment> tasks = new ArrayList<>(Math.min(offer.slots(), 1024));
+    List<TaskEvent> started = subscribers.isEmpty() ? null : new ArrayList<>();
+    long now = System.currentTimeMillis();
+    while (s.status == JobStatus.RUNNING && tasks.size() < offer.slots()) {
+      int i = s.ready.poll(s.taskStatus);
+      if (i < 0) {
+        break;
+      }
+      long dispatchId = nextDispatchId++;
+      tasks.add(assignment(s, i, dispatchId));
+      s.markRunning(i, now, offer.node());
+      inFlight.put(i, new InFlight(dispatchId, offer.agent()));
+      if (started != null) {
+        started.add(new TaskEvent("started", s.graph.taskId(i), s.attempts[i] + 1, now,
+            offer.node(), null));
+      }
+    }
+    boolean more = s.status == JobStatus.RUNNING && s.ready.peek(s.taskStatus) >= 0;
+    // the agent keeps a supervisor that said "more" in its queue; otherwise we must ask again
+    workers.computeIfPresent(offer.agent(), (w, told) -> more);
+    offer.agent().tell(new WorkerAgent.RunTasks(jobId, self, offer.slots(), tasks, more));
+    if (started != null && !started.isEmpty()) {
+      publish(new JobUpdate.Batch(started, views.job(s)));
+    }
+  }
+
+  private TaskAssignment assignment(JobState s, int i, long dispatchId) {
+    CompiledGraph g = s.graph;
+    int t = g.templateOf(i);
+    Map<String, JsonNode> deps = new LinkedHashMap<>();
+    for (int e = g.depStart(t); e < g.depEnd(t); e++) {
+      int one = g.depTask(e);
+      int from = one == CompiledGraph.ALL ? g.firstTask(g.depTemplate(e)) : one;
+      int to = one == CompiledGraph.ALL ? g.endTask(g.depTemplate(e)) : one + 1;
+      for (int k = from; k < to; k++) {
+        deps.put(g.taskId(k), views.result(s, k));
+      }
+    }
+    TaskTemplate tpl = g.template(t);
+    return new TaskAssignment(jobId, i, g.taskId(i), s.attempts[i] + 1, dispatchId, tpl.fn(),
+        g.params(i), deps, tpl.timeoutMs());
+  }
+
+  /**
+   * Turns a worker's report into an outcome to persist, or null when it must be ignored: the
+   * task already ended, or it was handed out again since and this report is from the old one.
+   */
+  TaskOutcome accept(JobState s, TaskFinished f) {
+    int i = f.task();
+    if (i < 0 || i >= s.taskCount() || s.statusOf(i).terminal() || pendingTasks.contains(i)) {
+      return null;
+    }
+    InFlight current = inFlight.get(i);
+    if (current != null && current.dispatchId() != f.dispatchId()) {
+      return null;
+    }
+    inFlight.remove(i);
+    Outcome outcome;
+    if (f.succeeded()) {
+      outcome = Outcome.SUCCEEDED;
+    } else {
+      int maxAttempts = s.graph.template(s.graph.templateOf(i)).retry().maxAttempts();
+      outcome = f.attempt() < maxAttempts ? Outcome.RETRYING : Outcome.FAILED;
+    }
+    return new TaskOutcome(i, f.attempt(), outcome, f.startedAt(), f.finishedAt(), f.node(),
+        f.result(), f.error());
+  }
+
+  /** @return true if a flush must be scheduled */
+  boolean buffer(TaskOutcome o) {
+    pending.add(o);
+    pendingTasks.add(o.task());
+    if (flushQueued) {
+      return false;
+    }
+    flushQueued = true;
+    return true;
+  }
+
+  List<TaskOutcome> drain() {
+    flushQueued = false;
+    List<TaskOutcome> out = pending;
+    pending = new ArrayList<>();
+    pendingTasks.clear();
+    return out;
+  }
+
+  void publishOutcomes(JobState s, TasksFinished event) {
+    if (subscribers.isEmpty()) {
+      return;
+    }
+    List<TaskEvent> events = new ArrayList<>(event.outcomes().size());
+    for (TaskOutcome o : event.outcomes()) {
+      events.add(new TaskEvent(o.outcome().name().toLowerCase(java.util.Locale.ROOT),
+          s.graph.taskId(o.task()), o.attempt(), o.finishedAt(), o.node(), o.error()));
+    }
+    publish(new JobUpdate.Batch(events, views.job(s)));
+  }
+
+  void publishFinished(JobState s) {
+    publish(new JobUpdate.Finished(views.job(s)));
+  }
+
+  /** Interrupts what is running on every worker; their late reports are then ignored. */
+  void cancelRunning() {
+    for (ActorRef<WorkerAgent.Command> w : workers.keySet()) {
+      w.tell(new WorkerAgent.CancelJob(jobId));
+    }
+    inFlight.clear();
+  }
+
+  private void publish(JobUpdate update) {
+    for (ActorRef<JobUpdate> sub : subscribers) {
+      sub.tell(update);
+    }
+  }
+}

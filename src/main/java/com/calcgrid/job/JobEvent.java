@@ -1,0 +1,44 @@
+package com.calcgrid.job;
+
+import com.calcgrid.CborSerializable;
+import com.calcgrid.graph.GraphSpec;
+import java.util.List;
+
+/** What a job supervisor persists. Everything else it knows is derived from these on replay. */
+public sealed interface JobEvent extends CborSerializable {
+
+  /** The graph as posted; expansion is recomputed from it on every recovery. */
+  record JobSubmitted(String jobId, GraphSpec graph, String tenant, long submittedAt)
+      implements JobEvent {}
+
+  /**
+   * Outcomes of task attempts that arrived together, written as one row: under load one write
+   * carries hundreds of outcomes.
+   */
+  record TasksFinished(long at, List<TaskOutcome> outcomes) implements JobEvent {}
+
+  /** The job was cancelled: its unfinished tasks end CANCELLED. */
+  record JobCancelled(long at, String reason) implements JobEvent {}
+
+  /** How one attempt of one task ended. */
+  enum Outcome { SUCCEEDED, RETRYING, FAILED }
+
+  /**
+   * One attempt's end.
+   *
+   * @param task the task's index in the compiled graph
+   * @param attempt 1-based attempt number
+   * @param result the result as JSON text, for SUCCEEDED
+   * @param error the error message, for RETRYING and FAILED
+   * @param node the address of the node that ran the attempt
+   */
+  record TaskOutcome(
+      int task,
+      int attempt,
+      Outcome outcome,
+      long startedAt,
+      long finishedAt,
+      String node,
+      String result,
+      String error) implements CborSerializable {}
+}

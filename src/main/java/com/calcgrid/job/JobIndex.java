@@ -1,0 +1,164 @@
+package com.calcgrid.job;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The list of jobs, for listing and for waking unfinished jobs after a restart. A job's journal
+ * is the truth; this table is a directory of it. A row is written before the submission reaches
+ * the journal, so no acknowledged job is missing from it; a row whose submission never arrived
+ * is removed when the job is woken and found empty.
+ */
+public final class JobIndex {
+  private static final Logger log = LoggerFactory.getLogger(JobIndex.class);
+
+  /** One row of the listing. */
+  public record Entry(String id, String tenant, String name, JobStatus state, int taskCount,
+      Instant submittedAt, Instant finishedAt) {}
+
+  /** A page of the listing, newest first. */
+  public record Page(List<Entry> jobs, int offset, int limit, boolean more) {}
+
+  private final DataSource db;
+  private final Executor blocking;
+
+  public JobIndex(DataSource db, Executor blocking) {
+    this.db = db;
+    this.blocking = blocking;
+  }
+
+  public CompletionStage<Void> recordSubmitted(String id, String tenant, String name,
+      int taskCount, Instant submittedAt) {
+    return run(c -> {
+      try (PreparedStatement st = c.prepareStatement("INSERT INTO calcgrid_jobs "
+          + "(id, tenant, name, state, task_count, submitted_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+        st.setString(1, id);
+        st.setString(2, tenant);
+        st.setString(3, name);
+        st.setString(4, JobStatus.RUNNING.name());
+        st.setInt(5, taskCount);
+        st.setTimestamp(6, Timestamp.from(submittedAt));
+        st.executeUpdate();
+      }
+      return null;
+    });
+  }
+
+  /** Best effort: a lost update is repaired when the job next recovers. */
+  public CompletionStage<Void> recordFinished(String id, JobStatus state, long finishedAt) {
+    return run(c -> {
+      try (PreparedStatement st = c.prepareStatement(
+          "UPDATE calcgrid_jobs SET state = ?, finished_at = ? WHERE id = ? AND state <> ?")) {
+        st.setString(1, state.name());
+        st.setTimestamp(2, new Timestamp(finishedAt));
+        st.setString(3, id);
+        st.setString(4, state.name());
+        st.executeUpdate();
+      }
+      return (Void) null;
+    }).exceptionally(e -> {
+      log.warn("could not record job {} as {}: {}", id, state, e.toString());
+      return null;
+    });
+  }
+
+  public CompletionStage<Void> forget(String id) {
+    return run(c -> {
+      try (PreparedStatement st = c.prepareStatement("DELETE FROM calcgrid_jobs WHERE id = ?")) {
+        st.setString(1, id);
+        st.executeUpdate();
+      }
+      return null;
+    });
+  }
+
+  /** Newest first; {@code tenant} and {@code state} are optional filters. */
+  public CompletionStage<Page> list(String tenant, JobStatus state, int offset, int limit) {
+    return run(c -> {
+      StringBuilder sql = new StringBuilder("SELECT id, tenant, name, state, task_count, "
+          + "submitted_at, finished_at FROM calcgrid_jobs WHERE 1 = 1");
+      List<String> args = new ArrayList<>();
+      if (tenant != null) {
+        sql.append(" AND tenant = ?");
+        args.add(tenant);
+      }
+      if (state != null) {
+        sql.append(" AND state = ?");
+        args.add(state.name());
+      }
+      sql.append(" ORDER BY submitted_at DESC, id LIMIT ? OFFSET ?");
+      try (PreparedStatement st = c.prepareStatement(sql.toString())) {
+        int p = 1;
+        for (String a : args) {
+          st.setString(p++, a);
+        }
+        st.setInt(p++, limit + 1);
+        st.setInt(p, offset);
+        List<Entry> rows = new ArrayList<>();
+        try (ResultSet rs = st.executeQuery()) {
+          while (rs.next()) {
+            Timestamp fin = rs.getTimestamp(7);
+            rows.add(new Entry(rs.getString(1), rs.getString(2), rs.getString(3),
+                JobStatus.valueOf(rs.getString(4)), rs.getInt(5),
+                rs.getTimestamp(6).toInstant(), fin == null ? null : fin.toInstant()));
+          }
+        }
+        boolean more = rows.size() > limit;
+        return new Page(more ? rows.subList(0, limit) : rows, offset, limit, more);
+      }
+    });
+  }
+
+  /** Ids of jobs not known to have finished, for waking at start. */
+  public CompletionStage<List<String>> unfinished() {
+    return run(c -> {
+      try (PreparedStatement st = c.prepareStatement(
+          "SELECT id FROM calcgrid_jobs WHERE state = ? ORDER BY submitted_at")) {
+        st.setString(1, JobStatus.RUNNING.name());
+        List<String> ids = new ArrayList<>();
+        try (ResultSet rs = st.executeQuery()) {
+          while (rs.next()) {
+            ids.add(rs.getString(1));
+          }
+        }
+        return ids;
+      }
+    });
+  }
+
+  /** True when the database answers a trivial query. */
+  public CompletionStage<Boolean> ping() {
+    return run(c -> {
+      try (PreparedStatement st = c.prepareStatement("SELECT 1")) {
+        st.executeQuery().close();
+        return true;
+      }
+    });
+  }
+
+  private interface Work<T> {
+    T apply(Connection c) throws SQLException;
+  }
+
+  private <T> CompletionStage<T> run(Work<T> work) {
+    return CompletableFuture.supplyAsync(() -> {
+      try (Connection c = db.getConnection()) {
+        return work.apply(c);
+      } catch (SQLException e) {
+        throw new java.util.concurrent.CompletionException(e);
+      }
+    }, blocking);
+  }
+}

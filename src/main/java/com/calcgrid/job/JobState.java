@@ -1,0 +1,314 @@
+package com.calcgrid.job;
+
+import com.calcgrid.graph.CompiledGraph;
+import com.calcgrid.job.JobEvent.JobCancelled;
+import com.calcgrid.job.JobEvent.JobSubmitted;
+import com.calcgrid.job.JobEvent.TaskOutcome;
+import com.calcgrid.job.JobEvent.TasksFinished;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The state of one job, laid out for a million tasks: a handful of primitive arrays indexed by
+ * task (about 50 bytes a task with small results), counters per template, and nothing per task
+ * that is an object, except a successful task's result bytes.
+ *
+ * <p>It is mutable on purpose: copying arrays of a million entries on every event would cost more
+ * than the work. Pekko applies events on the actor's thread and restarts the actor from the
+ * journal if a write fails, so no half-applied state is ever observed. Snapshots take a copy
+ * ({@link JobSnapshot#of}).
+ *
+ * <p>RUNNING is never persisted: it means "handed to a worker by this incarnation". After a
+ * restart such tasks are READY again and run once more (at-least-once).
+ */
+final class JobState {
+  String jobId;
+  String tenant;
+  CompiledGraph graph;
+  JobStatus status;
+  long submittedAt;
+  long startedAt;
+  long finishedAt;
+  String firstError;
+
+  byte[] taskStatus;
+  byte[] attempts;
+  long[] started;
+  long[] finished;
+  short[] node;
+  byte[][] result;
+  final List<String> nodes = new ArrayList<>();
+  private final Map<String, Short> nodeIndex = new HashMap<>();
+  final Map<Integer, String> errors = new HashMap<>();
+  /** Per template: dependency entries not yet satisfied. */
+  int[] remainingDeps;
+  /** Per template: tasks not yet SUCCEEDED. */
+  int[] unfinished;
+  final int[] counts = new int[TaskStatus.values().length];
+
+  /** Transient: what may be dispatched next. Rebuilt after recovery. */
+  final ReadyQueue ready = new ReadyQueue();
+
+  boolean isEmpty() {
+    return graph == null;
+  }
+
+  int taskCount() {
+    return graph.taskCount();
+  }
+
+  TaskStatus statusOf(int task) {
+    return TaskStatus.of(taskStatus[task]);
+  }
+
+  String nodeName(int task) {
+    short n = node[task];
+    return n < 0 ? null : nodes.get(n);
+  }
+
+  // ---- events ----
+
+  JobState apply(JobEvent event) {
+    if (event instanceof JobSubmitted e) {
+      onSubmitted(e);
+    } else if (event instanceof TasksFinished e) {
+      for (TaskOutcome o : e.outcomes()) {
+        onOutcome(o);
+      }
+      finishIfDone(e.at());
+    } else if (event instanceof JobCancelled e) {
+      onCancelled(e);
+    }
+    return this;
+  }
+
+  private void onSubmitted(JobSubmitted e) {
+    jobId = e.jobId();
+    tenant = e.tenant();
+    submittedAt = e.submittedAt();
+    graph = CompiledGraph.compile(e.graph());
+    status = JobStatus.RUNNING;
+    allocate(graph.taskCount());
+    counts[TaskStatus.WAITING.ordinal()] = graph.taskCount();
+    int templates = graph.templateCount();
+    remainingDeps = new int[templates];
+    unfinished = new int[templates];
+    for (int t = 0; t < templates; t++) {
+      remainingDeps[t] = graph.depEnd(t) - graph.depStart(t);
+      unfinished[t] = graph.endTask(t) - graph.firstTask(t);
+    }
+    for (int t = 0; t < templates; t++) {
+      if (remainingDeps[t] == 0) {
+        makeReady(t);
+      }
+    }
+  }
+
+  private void allocate(int n) {
+    taskStatus = new byte[n];
+    attempts = new byte[n];
+    started = new long[n];
+    finished = new long[n];
+    node = new short[n];
+    java.util.Arrays.fill(node, (short) -1);
+    result = new byte[n][];
+  }
+
+  private void onOutcome(TaskOutcome o) {
+    int i = o.task();
+    if (statusOf(i).terminal()) {
+      return;
+    }
+    attempts[i] = (byte) Math.min(Byte.MAX_VALUE, Math.max(attempts[i], o.attempt()));
+    started[i] = o.startedAt();
+    finished[i] = o.finishedAt();
+    node[i] = nodeIndexOf(o.node());
+    if (startedAt == 0 || o.startedAt() < startedAt) {
+      startedAt = o.startedAt();
+    }
+    switch (o.outcome()) {
+      case SUCCEEDED -> {
+        set(i, TaskStatus.SUCCEEDED);
+        result[i] = o.result() == null ? null : o.result().getBytes(StandardCharsets.UTF_8);
+        errors.remove(i);
+        onSucceeded(i);
+      }
+      case RETRYING -> {
+        // READY but not queued: the supervisor queues it when its backoff timer fires
+        set(i, TaskStatus.READY);
+        errors.put(i, o.error());
+      }
+      case FAILED -> {
+        set(i, TaskStatus.FAILED);
+        errors.put(i, o.error());
+        if (firstError == null) {
+          firstError = graph.taskId(i) + ": " + o.error();
+        }
+        skipDependentsOf(i);
+      }
+    }
+  }
+
+  private void onSucceeded(int task) {
+    int t = graph.templateOf(task);
+    boolean templateDone = --unfinished[t] == 0;
+    for (int r = graph.dependentStart(t); r < graph.dependentEnd(t); r++) {
+      int waitsFor = graph.dependentOnTask(r);
+      if (waitsFor == task || (waitsFor == CompiledGraph.ALL && templateDone)) {
+        int d = graph.dependentTemplate(r);
+        if (--remainingDeps[d] == 0) {
+          makeReady(d);
+        }
+      }
+    }
+  }
+
+  private void makeReady(int t) {
+    int from = graph.firstTask(t);
+    int to = graph.endTask(t);
+    for (int i = from; i < to; i++) {
+      if (taskStatus[i] == TaskStatus.WAITING.ordinal()) {
+        set(i, TaskStatus.READY);
+      }
+    }
+    ready.add(from, to);
+  }
+
+  /** A task failed for good: everything downstream of it can never run. */
+  private void skipDependentsOf(int task) {
+    BitSet seen = new BitSet(graph.templateCount());
+    List<Integer> stack = new ArrayList<>();
+    int t = graph.templateOf(task);
+    for (int r = graph.dependentStart(t); r < graph.dependentEnd(t); r++) {
+      int waitsFor = graph.dependentOnTask(r);
+      if (waitsFor == task || waitsFor == CompiledGraph.ALL) {
+        stack.add(graph.dependentTemplate(r));
+      }
+    }
+    while (!stack.isEmpty()) {
+      int d = stack.remove(stack.size() - 1);
+      if (seen.get(d)) {
+        continue;
+      }
+      seen.set(d);
+      for (int i = graph.firstTask(d); i < graph.endTask(d); i++) {
+        if (!statusOf(i).terminal()) {
+          set(i, TaskStatus.SKIPPED);
+        }
+      }
+      for (int r = graph.dependentStart(d); r < graph.dependentEnd(d); r++) {
+        stack.add(graph.dependentTemplate(r));
+      }
+    }
+  }
+
+  private void onCancelled(JobCancelled e) {
+    for (int i = 0; i < taskStatus.length; i++) {
+      if (!statusOf(i).terminal()) {
+        set(i, TaskStatus.CANCELLED);
+      }
+    }
+    ready.clear();
+    status = JobStatus.CANCELLED;
+    finishedAt = e.at();
+  }
+
+  private void finishIfDone(long at) {
+    if (status == JobStatus.RUNNING && unfinishedTasks() == 0) {
+      status = counts[TaskStatus.FAILED.ordinal()] > 0 ? JobStatus.FAILED : JobStatus.SUCCEEDED;
+      finishedAt = at;
+    }
+  }
+
+  int unfinishedTasks() {
+    return counts[TaskStatus.WAITING.ordinal()] + counts[TaskStatus.READY.ordinal()]
+        + counts[TaskStatus.RUNNING.ordinal()];
+  }
+
+  // ---- transient changes made by the supervisor between events ----
+
+  /** Handed to a worker: RUNNING until its outcome is persisted. */
+  void markRunning(int task, long now, String nodeName) {
+    set(task, TaskStatus.RUNNING);
+    started[task] = now;
+    node[task] = nodeIndexOf(nodeName);
+  }
+
+  /** A dispatched task whose worker went away, or a retry whose backoff is over: run it again. */
+  void requeue(int task) {
+    TaskStatus s = statusOf(task);
+    if (s == TaskStatus.RUNNING || s == TaskStatus.READY) {
+      set(task, TaskStatus.READY);
+      ready.add(task, task + 1);
+    }
+  }
+
+  /** After recovery nothing is running: queue every READY task. */
+  void rebuildReadyQueue() {
+    ready.clear();
+    int runStart = -1;
+    for (int i = 0; i <= taskStatus.length; i++) {
+      boolean isReady = i < taskStatus.length && taskStatus[i] == TaskStatus.READY.ordinal();
+      if (isReady && runStart < 0) {
+        runStart = i;
+      } else if (!isReady && runStart >= 0) {
+        ready.add(runStart, i);
+        runStart = -1;
+      }
+    }
+  }
+
+  private void set(int task, TaskStatus to) {
+    counts[taskStatus[task]]--;
+    counts[to.ordinal()]++;
+    taskStatus[task] = (byte) to.ordinal();
+  }
+
+  private short nodeIndexOf(String name) {
+    if (name == null) {
+      return -1;
+    }
+    return nodeIndex.computeIfAbsent(name, n -> {
+      nodes.add(n);
+      return (short) (nodes.size() - 1);
+    });
+  }
+
+  // ---- snapshots ----
+
+  JobSnapshot snapshot() {
+    return JobSnapshot.of(this);
+  }
+
+  static JobState fromSnapshot(JobSnapshot s) {
+    JobState st = new JobState();
+    st.jobId = s.jobId();
+    st.tenant = s.tenant();
+    st.graph = CompiledGraph.compile(s.graph());
+    st.status = s.status();
+    st.submittedAt = s.submittedAt();
+    st.startedAt = s.startedAt();
+    st.finishedAt = s.finishedAt();
+    st.firstError = s.firstError();
+    st.taskStatus = s.taskStatus();
+    st.attempts = s.attempts();
+    st.started = s.started();
+    st.finished = s.finished();
+    st.node = s.node();
+    st.result = s.result();
+    for (String n : s.nodes()) {
+      st.nodeIndexOf(n);
+    }
+    st.errors.putAll(s.errors());
+    st.remainingDeps = s.remainingDeps();
+    st.unfinished = s.unfinished();
+    for (byte b : st.taskStatus) {
+      st.counts[b]++;
+    }
+    return st;
+  }
+}

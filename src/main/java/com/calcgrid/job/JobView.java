@@ -1,0 +1,23 @@
+package com.calcgrid.job;
+
+import com.calcgrid.CborSerializable;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * A job as clients see it.
+ *
+ * @param counts tasks per state, only the states that have tasks, e.g. {@code {"SUCCEEDED": 12}}
+ * @param error the first terminal task error, when the job failed
+ */
+public record JobView(
+    String id,
+    String name,
+    String tenant,
+    JobStatus state,
+    int taskCount,
+    Map<String, Integer> counts,
+    Instant submittedAt,
+    Instant startedAt,
+    Instant finishedAt,
+    String error) implements CborSerializable {}

@@ -1,0 +1,128 @@
+package com.calcgrid.worker;
+
+import com.calcgrid.calc.CalcFunction;
+import com.calcgrid.calc.CalcInput;
+import com.calcgrid.calc.FunctionRegistry;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.FutureTask;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+/**
+ * Runs one attempt of one task: the calculation on the calculation dispatcher, never on the
+ * actor's own thread, with a timeout that interrupts it. Reports exactly one {@link Finished} to
+ * its parent and stops; a cancel stops it without a report.
+ */
+final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
+
+  sealed interface Command {}
+
+  /** Stop the calculation: the job was cancelled. */
+  enum Cancel implements Command { INSTANCE }
+
+  private enum TimedOut implements Command { INSTANCE }
+
+  private record Completed(String result, String error, long startedAt) implements Command {}
+
+  /** The attempt's end, for the parent to forward. {@code result} is JSON text. */
+  record Finished(
+      TaskAssignment assignment,
+      boolean succeeded,
+      String result,
+      String error,
+      long startedAt,
+      long finishedAt) {}
+
+  private final TaskAssignment assignment;
+  private final ActorRef<Finished> parent;
+  private final FutureTask<Void> calculation;
+  private final long dispatchedAt = System.currentTimeMillis();
+
+  static Behavior<Command> create(TaskAssignment assignment, FunctionRegistry functions,
+      Executor calcExecutor, ObjectMapper mapper, ActorRef<Finished> parent) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+        new TaskRunner(ctx, timers, assignment, functions, calcExecutor, mapper, parent)));
+  }
+
+  private TaskRunner(ActorContext<Command> ctx, TimerScheduler<Command> timers,
+      TaskAssignment assignment, FunctionRegistry functions, Executor calcExecutor,
+      ObjectMapper mapper, ActorRef<Finished> parent) {
+    super(ctx);
+    this.assignment = assignment;
+    this.parent = parent;
+    ActorRef<Command> self = ctx.getSelf();
+    Optional<CalcFunction> fn = functions.find(assignment.fn());
+    long[] startedAt = {0};
+    this.calculation = new FutureTask<>(() -> {
+      startedAt[0] = System.currentTimeMillis();
+      JsonNode out = fn.orElseThrow(() -> new IllegalStateException(
+          "function '" + assignment.fn() + "' is not installed on this node"))
+          .apply(new CalcInput(assignment.taskId(), assignment.params(), assignment.deps(),
+              assignment.attempt()));
+      String json = mapper.writeValueAsString(out);
+      self.tell(new Completed(json, null, startedAt[0]));
+      return null;
+    }) {
+      @Override
+      protected void done() {
+        if (isCancelled()) {
+          return;
+        }
+        try {
+          get();
+        } catch (ExecutionException e) {
+          self.tell(new Completed(null, describe(e.getCause()), startedAt[0]));
+        } catch (InterruptedException | CancellationException e) {
+          // cancelled or timed out: the actor already reported
+        }
+      }
+    };
+    calcExecutor.execute(calculation);
+    timers.startSingleTimer(TimedOut.INSTANCE, Duration.ofMillis(assignment.timeoutMs()));
+  }
+
+  static String describe(Throwable t) {
+    String message = t.getMessage();
+    return message == null || message.isBlank() ? t.getClass().getName() : message;
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Completed.class, this::onCompleted)
+        .onMessageEquals(TimedOut.INSTANCE, this::onTimedOut)
+        .onMessageEquals(Cancel.INSTANCE, this::onCancel)
+        .build();
+  }
+
+  private Behavior<Command> onCompleted(Completed c) {
+    long started = c.startedAt() == 0 ? dispatchedAt : c.startedAt();
+    parent.tell(new Finished(assignment, c.error() == null, c.result(), c.error(), started,
+        System.currentTimeMillis()));
+    return Behaviors.stopped();
+  }
+
+  private Behavior<Command> onTimedOut() {
+    calculation.cancel(true);
+    parent.tell(new Finished(assignment, false, null,
+        "timed out after " + assignment.timeoutMs() + " ms; the calculation was interrupted",
+        dispatchedAt, System.currentTimeMillis()));
+    return Behaviors.stopped();
+  }
+
+  private Behavior<Command> onCancel() {
+    calculation.cancel(true);
+    return Behaviors.stopped();
+  }
+}

@@ -1,0 +1,230 @@
+package com.calcgrid.worker;
+
+import com.calcgrid.CborSerializable;
+import com.calcgrid.calc.FunctionRegistry;
+import com.calcgrid.job.JobSupervisor;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.actor.typed.receptionist.ServiceKey;
+
+/**
+ * The node's worker: a fixed number of slots, lent to job supervisors as credit.
+ *
+ * <p>Work is pulled, never pushed: a supervisor with ready tasks asks ({@link RequestWork}); when
+ * slots are free the agent offers some ({@link JobSupervisor.SlotsOffered}), the supervisor
+ * answers with at most that many tasks ({@link RunTasks}) and says whether it has more. Waiting
+ * supervisors are served round-robin, so two jobs share a node. Nothing queues here beyond the
+ * slots: a busy node simply offers less.
+ */
+public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
+
+  /** How supervisors find workers on every node. */
+  public static final ServiceKey<Command> KEY = ServiceKey.create(Command.class, "calcgrid-worker");
+
+  public sealed interface Command extends CborSerializable {}
+
+  /** A supervisor has ready tasks; idempotent. */
+  public record RequestWork(String jobId, ActorRef<JobSupervisor.Command> supervisor)
+      implements Command {}
+
+  /**
+   * The answer to an offer: at most {@code granted} tasks; the rest of the credit returns.
+   *
+   * @param moreReady the supervisor still has ready tasks and wants another offer
+   */
+  public record RunTasks(String jobId, ActorRef<JobSupervisor.Command> supervisor, int granted,
+      List<TaskAssignment> tasks, boolean moreReady) implements Command {}
+
+  /** Interrupt every running task of a job. */
+  public record CancelJob(String jobId) implements Command {}
+
+  /** Slots and load, for the cluster view. */
+  public record GetLoad(ActorRef<Load> replyTo) implements Command {}
+
+  public record Load(String node, int slots, int busy, int waitingJobs) implements CborSerializable {}
+
+  private record RunnerFinished(TaskRunner.Finished finished) implements Command {}
+
+  private record RunnerStopped(ActorRef<TaskRunner.Command> runner) implements Command {}
+
+  private record SupervisorGone(ActorRef<JobSupervisor.Command> supervisor) implements Command {}
+
+  private record Running(TaskAssignment assignment, ActorRef<JobSupervisor.Command> supervisor) {}
+
+  private final int slots;
+  private final String node;
+  private final FunctionRegistry functions;
+  private final ObjectMapper mapper;
+  private final Executor calcExecutor;
+  private final ActorRef<TaskRunner.Finished> finishedAdapter;
+  private final Map<ActorRef<TaskRunner.Command>, Running> running = new HashMap<>();
+  private final Map<ActorRef<JobSupervisor.Command>, Integer> offered = new HashMap<>();
+  private final LinkedHashMap<ActorRef<JobSupervisor.Command>, String> waiting =
+      new LinkedHashMap<>();
+  private final Map<ActorRef<JobSupervisor.Command>, Boolean> watched = new HashMap<>();
+  private int offeredTotal;
+
+  /**
+   * @param slots how many tasks run at once on this node
+   * @param node this node's address, reported with every outcome
+   */
+  public static Behavior<Command> create(int slots, String node, FunctionRegistry functions,
+      ObjectMapper mapper) {
+    return Behaviors.setup(ctx -> new WorkerAgent(ctx, slots, node, functions, mapper));
+  }
+
+  private WorkerAgent(ActorContext<Command> ctx, int slots, String node,
+      FunctionRegistry functions, ObjectMapper mapper) {
+    super(ctx);
+    this.slots = slots;
+    this.node = node;
+    this.functions = functions;
+    this.mapper = mapper;
+    this.calcExecutor = ctx.getSystem().dispatchers()
+        .lookup(DispatcherSelector.fromConfig("calcgrid.calc-dispatcher"));
+    this.finishedAdapter = ctx.messageAdapter(TaskRunner.Finished.class, RunnerFinished::new);
+    ctx.getSystem().receptionist().tell(Receptionist.register(KEY, ctx.getSelf()));
+    ctx.getLog().info("worker agent started with {} slots", slots);
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(RequestWork.class, this::onRequestWork)
+        .onMessage(RunTasks.class, this::onRunTasks)
+        .onMessage(RunnerFinished.class, this::onRunnerFinished)
+        .onMessage(RunnerStopped.class, this::onRunnerStopped)
+        .onMessage(CancelJob.class, this::onCancelJob)
+        .onMessage(SupervisorGone.class, this::onSupervisorGone)
+        .onMessage(GetLoad.class, this::onGetLoad)
+        .build();
+  }
+
+  private Behavior<Command> onRequestWork(RequestWork r) {
+    watch(r.supervisor());
+    if (!offered.containsKey(r.supervisor())) {
+      waiting.putIfAbsent(r.supervisor(), r.jobId());
+    }
+    offer();
+    return this;
+  }
+
+  private Behavior<Command> onRunTasks(RunTasks r) {
+    Integer credit = offered.remove(r.supervisor());
+    offeredTotal -= credit == null ? 0 : credit;
+    for (TaskAssignment a : r.tasks()) {
+      ActorRef<TaskRunner.Command> runner = getContext().spawnAnonymous(
+          Behaviors.supervise(TaskRunner.create(a, functions, calcExecutor, mapper,
+              finishedAdapter)).onFailure(SupervisorStrategy.stop()));
+      getContext().watchWith(runner, new RunnerStopped(runner));
+      running.put(runner, new Running(a, r.supervisor()));
+    }
+    if (r.moreReady()) {
+      waiting.putIfAbsent(r.supervisor(), r.jobId());
+    }
+    offer();
+    return this;
+  }
+
+  private Behavior<Command> onRunnerFinished(RunnerFinished m) {
+    TaskRunner.Finished f = m.finished();
+    Running run = removeRunning(f.assignment());
+    if (run != null) {
+      run.supervisor().tell(new JobSupervisor.TaskFinished(f.assignment().task(),
+          f.assignment().attempt(), f.assignment().dispatchId(), f.succeeded(), f.result(),
+          f.error(), f.startedAt(), f.finishedAt(), node));
+    }
+    offer();
+    return this;
+  }
+
+  /** A runner that stopped without reporting crashed: report that, so the task is retried. */
+  private Behavior<Command> onRunnerStopped(RunnerStopped m) {
+    Running run = running.remove(m.runner());
+    if (run != null) {
+      long now = System.currentTimeMillis();
+      run.supervisor().tell(new JobSupervisor.TaskFinished(run.assignment().task(),
+          run.assignment().attempt(), run.assignment().dispatchId(), false, null,
+          "task runner stopped unexpectedly", now, now, node));
+    }
+    offer();
+    return this;
+  }
+
+  private Running removeRunning(TaskAssignment a) {
+    Iterator<Map.Entry<ActorRef<TaskRunner.Command>, Running>> it = running.entrySet().iterator();
+    while (it.hasNext()) {
+      Map.Entry<ActorRef<TaskRunner.Command>, Running> e = it.next();
+      if (e.getValue().assignment() == a) {
+        getContext().unwatch(e.getKey());
+        it.remove();
+        return e.getValue();
+      }
+    }
+    return null;
+  }
+
+  private Behavior<Command> onCancelJob(CancelJob c) {
+    running.entrySet().removeIf(e -> {
+      if (e.getValue().assignment().jobId().equals(c.jobId())) {
+        getContext().unwatch(e.getKey());
+        e.getKey().tell(TaskRunner.Cancel.INSTANCE);
+        return true;
+      }
+      return false;
+    });
+    waiting.values().removeIf(c.jobId()::equals);
+    offer();
+    return this;
+  }
+
+  private Behavior<Command> onSupervisorGone(SupervisorGone g) {
+    watched.remove(g.supervisor());
+    waiting.remove(g.supervisor());
+    Integer credit = offered.remove(g.supervisor());
+    offeredTotal -= credit == null ? 0 : credit;
+    offer();
+    return this;
+  }
+
+  private Behavior<Command> onGetLoad(GetLoad g) {
+    g.replyTo().tell(new Load(node, slots, running.size(), waiting.size()));
+    return this;
+  }
+
+  /** Lends free slots to waiting supervisors, an equal share each, in arrival order. */
+  private void offer() {
+    int free = slots - running.size() - offeredTotal;
+    while (free > 0 && !waiting.isEmpty()) {
+      Iterator<Map.Entry<ActorRef<JobSupervisor.Command>, String>> it =
+          waiting.entrySet().iterator();
+      ActorRef<JobSupervisor.Command> supervisor = it.next().getKey();
+      int share = Math.max(1, free / waiting.size());
+      it.remove();
+      offered.put(supervisor, share);
+      offeredTotal += share;
+      free -= share;
+      supervisor.tell(new JobSupervisor.SlotsOffered(share, getContext().getSelf(), node));
+    }
+  }
+
+  private void watch(ActorRef<JobSupervisor.Command> supervisor) {
+    if (watched.putIfAbsent(supervisor, Boolean.TRUE) == null) {
+      getContext().watchWith(supervisor, new SupervisorGone(supervisor));
+    }
+  }
+}

@@ -1,0 +1,153 @@
+package com.calcgrid.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.calcgrid.CalcGridNode;
+import com.calcgrid.testing.Api;
+import com.calcgrid.testing.TestNodes;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** The live event stream of a job over a real WebSocket. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class JobEventsIT {
+  private static final int BUFFER = 8;
+  private CalcGridNode node;
+  private Api api;
+
+  @BeforeAll
+  void start() throws Exception {
+    node = TestNodes.h2(Map.of("calcgrid.http.websocket-buffer", BUFFER));
+    api = new Api(node.httpPort());
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    node.close();
+  }
+
+  /** Collects every text message; reads only while {@code reading} is set. */
+  private static final class Collector implements WebSocket.Listener {
+    final List<JsonNode> messages = new CopyOnWriteArrayList<>();
+    final CompletableFuture<Integer> closed = new CompletableFuture<>();
+    final AtomicBoolean reading;
+    private final StringBuilder partial = new StringBuilder();
+
+    Collector(boolean reading) {
+      this.reading = new AtomicBoolean(reading);
+    }
+
+    @Override
+    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+      partial.append(data);
+      if (last) {
+        try {
+          messages.add(Api.JSON.readTree(partial.toString()));
+        } catch (Exception e) {
+          closed.completeExceptionally(e);
+        }
+        partial.setLength(0);
+      }
+      if (reading.get()) {
+        ws.request(1);
+      }
+      return null;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket ws, int status, String reason) {
+      closed.complete(status);
+      return null;
+    }
+
+    @Override
+    public void onError(WebSocket ws, Throwable error) {
+      closed.completeExceptionally(error);
+    }
+  }
+
+  private WebSocket connect(String jobId, Collector collector) throws Exception {
+    return api.client().newWebSocketBuilder().buildAsync(URI.create(
+            api.base().replace("http", "ws") + "/api/v1/jobs/" + jobId + "/events"), collector)
+        .get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void streamStartsWithASnapshotCarriesTaskEventsAndEndsWithFinished() throws Exception {
+    String id = api.submit("""
+        {"tasks": [
+          {"id": "root", "fn": "util.sleep", "params": {"ms": 300, "value": 1}},
+          {"id": "leaf", "fn": "util.sleep", "params": {"ms": 20}, "deps": ["root"],
+           "forEach": {"param": "i", "range": [0, 4]}}]}""");
+    Collector c = new Collector(true);
+    connect(id, c);
+    c.closed.get(60, TimeUnit.SECONDS);
+
+    List<JsonNode> m = c.messages;
+    assertEquals("snapshot", m.get(0).get("type").asText(), m.toString());
+    assertEquals(id, m.get(0).get("job").get("id").asText());
+    JsonNode last = m.get(m.size() - 1);
+    assertEquals("finished", last.get("type").asText(), m.toString());
+    assertEquals("SUCCEEDED", last.get("job").get("state").asText());
+    assertEquals(5, last.get("job").get("counts").get("SUCCEEDED").asInt());
+    List<String> leafEvents = m.stream().filter(x -> x.get("type").asText().equals("task"))
+        .filter(x -> x.get("taskId").asText().startsWith("leaf"))
+        .map(x -> x.get("event").asText()).toList();
+    assertEquals(4, leafEvents.stream().filter("started"::equals).count(), m.toString());
+    assertEquals(4, leafEvents.stream().filter("succeeded"::equals).count(), m.toString());
+    assertTrue(m.stream().anyMatch(x -> x.get("type").asText().equals("progress")));
+  }
+
+  @Test
+  void aSlowClientGetsCoalescedProgressAndStillTheFinalEvent() throws Exception {
+    int tasks = 5000;
+    String id = api.submit("""
+        {"tasks": [
+          {"id": "gate", "fn": "util.sleep", "params": {"ms": 300}},
+          {"id": "many", "fn": "util.sum", "deps": ["gate"], "forEach": {"param": "i", "range": [0, %d]}}]}"""
+        .formatted(tasks));
+    // reads the snapshot, then nothing until the job is over: ~10,000 events pile up
+    Collector c = new Collector(false);
+    WebSocket ws = connect(id, c);
+    api.awaitFinished(id, Duration.ofSeconds(120));
+    c.reading.set(true);
+    ws.request(1);
+    c.closed.get(60, TimeUnit.SECONDS);
+
+    List<JsonNode> m = c.messages;
+    assertEquals("snapshot", m.get(0).get("type").asText());
+    JsonNode last = m.get(m.size() - 1);
+    assertEquals("finished", last.get("type").asText());
+    assertEquals(tasks + 1, last.get("job").get("counts").get("SUCCEEDED").asInt());
+    long taskEvents = m.stream().filter(x -> x.get("type").asText().equals("task")).count();
+    assertTrue(taskEvents < 2L * (tasks + 1), "events were dropped, not buffered: " + taskEvents);
+    assertTrue(m.stream().anyMatch(x -> x.path("droppedTaskEvents").asLong() > 0),
+        "the progress message tells the client events were dropped");
+  }
+
+  @Test
+  void anUnknownJobIsA404BeforeTheUpgrade() {
+    ExecutionException e = assertThrows(ExecutionException.class,
+        () -> connect("no-such-job", new Collector(true)));
+    assertInstanceOf(WebSocketHandshakeException.class, e.getCause());
+    assertEquals(404, ((WebSocketHandshakeException) e.getCause()).getResponse().statusCode());
+  }
+}

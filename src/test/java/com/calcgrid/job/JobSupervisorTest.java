@@ -1,0 +1,169 @@
+package com.calcgrid.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.calcgrid.api.Json;
+import com.calcgrid.calc.FunctionRegistry;
+import com.calcgrid.graph.GraphLimits;
+import com.calcgrid.graph.GraphSpec;
+import com.calcgrid.graph.GraphValidator;
+import com.calcgrid.store.Database;
+import com.calcgrid.testing.Api;
+import com.calcgrid.worker.TaskAssignment;
+import com.calcgrid.worker.WorkerAgent;
+import com.typesafe.config.ConfigFactory;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit.CommandResultWithReply;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The supervisor on its own, with a probe in place of the worker: what it persists, what it
+ * dispatches and when, and that recovery restores exactly the durable part of its state. Every
+ * command and event is round-tripped through its serializer.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class JobSupervisorTest {
+  private final ActorTestKit testKit = ActorTestKit.create(EventSourcedBehaviorTestKit.config()
+      .withFallback(ConfigFactory.parseResources("serialization.conf"))
+      .withFallback(ConfigFactory.load()));
+  private final Database db = Database.open(ConfigFactory.parseMap(Map.of(
+      "url", "jdbc:h2:mem:supervisor-test;DB_CLOSE_DELAY=-1", "user", "sa", "password", "",
+      "pool-size", 2, "connection-timeout", "3s")));
+  private final JobIndex index = new JobIndex(db.dataSource(), Executors.newSingleThreadExecutor());
+  private final TestProbe<WorkerAgent.Command> worker = testKit.createTestProbe();
+  private final TestProbe<ClusterSharding.ShardCommand> shard = testKit.createTestProbe();
+  private EventSourcedBehaviorTestKit<JobSupervisor.Command, JobEvent, JobState> kit;
+
+  private static final String GRAPH = """
+      {"name": "t", "tasks": [
+        {"id": "a", "fn": "util.sum", "params": {"value": 1}},
+        {"id": "b", "fn": "util.sum", "deps": ["a"], "forEach": {"param": "i", "range": [0, 3]},
+         "retry": {"maxAttempts": 2, "backoffMs": 10}},
+        {"id": "c", "fn": "util.sum", "deps": ["b"]}]}""";
+
+  @BeforeEach
+  void fresh() throws Exception {
+    db.applySchema();
+    kit = EventSourcedBehaviorTestKit.create(testKit.system(), JobSupervisor.create("job-1", index,
+            new JobSupervisor.Settings(1000, Duration.ofMinutes(1)), Json.MAPPER, shard.ref()),
+        EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyState(false));
+    kit.clear();
+  }
+
+  @AfterAll
+  void stop() {
+    testKit.shutdownTestKit();
+    db.close();
+  }
+
+  private GraphSpec graph() {
+    return GraphValidator.parseAndValidate(GRAPH.getBytes(StandardCharsets.UTF_8),
+        FunctionRegistry.load(), GraphLimits.DEFAULT);
+  }
+
+  private WorkerAgent.RunTasks offer(int slots) {
+    kit.runCommand(new JobSupervisor.SlotsOffered(slots, worker.ref(), "n1:1"));
+    return worker.expectMessageClass(WorkerAgent.RunTasks.class);
+  }
+
+  private void succeed(TaskAssignment a, String result) {
+    kit.runCommand(new JobSupervisor.TaskFinished(a.task(), a.attempt(), a.dispatchId(), true,
+        result, null, 1000, 2000, "n1:1"));
+  }
+
+  private JobState awaitState(java.util.function.Predicate<JobState> until) throws Exception {
+    return Api.await(kit::getState, Duration.ofSeconds(10), until);
+  }
+
+  @Test
+  void submissionIsPersistedBeforeItIsAcknowledgedAndOnlyRootsAreDispatched() {
+    CommandResultWithReply<JobSupervisor.Command, JobEvent, JobState,
+        StatusReply<JobSupervisor.Accepted>> result =
+        kit.<StatusReply<JobSupervisor.Accepted>>runCommand(r -> new JobSupervisor.Submit(graph(), "desk-a", r));
+    assertTrue(result.reply().isSuccess());
+    assertTrue(result.reply().getValue().created());
+    assertInstanceOf(JobEvent.JobSubmitted.class, result.event());
+    assertEquals(5, result.state().taskCount());
+
+    WorkerAgent.RunTasks run = offer(4);
+    assertEquals(1, run.tasks().size(), "only a is ready");
+    assertEquals("a", run.tasks().get(0).taskId());
+    assertFalse(run.moreReady());
+
+    CommandResultWithReply<JobSupervisor.Command, JobEvent, JobState,
+        StatusReply<JobSupervisor.Accepted>> again =
+        kit.<StatusReply<JobSupervisor.Accepted>>runCommand(r -> new JobSupervisor.Submit(graph(), "desk-a", r));
+    assertFalse(again.reply().getValue().created(), "a second submit of one id is not a new job");
+    assertTrue(again.hasNoEvents());
+  }
+
+  @Test
+  void dependentsAreDispatchedOnlyAfterTheirDependencySuccessIsPersisted() throws Exception {
+    kit.<StatusReply<JobSupervisor.Accepted>>runCommand(r -> new JobSupervisor.Submit(graph(), "desk-a", r));
+    TaskAssignment a = offer(4).tasks().get(0);
+    succeed(a, "1");
+    awaitState(s -> s.statusOf(0) == TaskStatus.SUCCEEDED);
+    WorkerAgent.RunTasks run = offer(2);
+    assertEquals(List.of("b[0]", "b[1]"), run.tasks().stream().map(TaskAssignment::taskId).toList());
+    assertEquals(Map.of("a", Json.MAPPER.readTree("1")), run.tasks().get(0).deps());
+    assertEquals(1, run.tasks().get(1).params().get("i").asInt());
+    assertTrue(run.moreReady());
+  }
+
+  @Test
+  void recoveryKeepsFinishedTasksAndRequeuesWhatWasRunning() throws Exception {
+    kit.<StatusReply<JobSupervisor.Accepted>>runCommand(r -> new JobSupervisor.Submit(graph(), "desk-a", r));
+    succeed(offer(4).tasks().get(0), "1");
+    awaitState(s -> s.statusOf(0) == TaskStatus.SUCCEEDED);
+    List<TaskAssignment> running = offer(3).tasks();
+    succeed(running.get(0), "2");
+    awaitState(s -> s.statusOf(1) == TaskStatus.SUCCEEDED);
+
+    kit.restart();
+    JobState s = kit.getState();
+    assertEquals(TaskStatus.SUCCEEDED, s.statusOf(0));
+    assertEquals(TaskStatus.SUCCEEDED, s.statusOf(1));
+    assertEquals(TaskStatus.READY, s.statusOf(2), "running is not durable: ready again");
+    assertEquals(TaskStatus.READY, s.statusOf(3));
+    assertEquals(TaskStatus.WAITING, s.statusOf(4));
+    assertEquals(1000, s.started[1]);
+    List<TaskAssignment> again = offer(4).tasks();
+    assertEquals(List.of("b[1]", "b[2]"), again.stream().map(TaskAssignment::taskId).toList());
+    assertEquals(1, again.get(0).attempt());
+  }
+
+  @Test
+  void aReportFromASupersededDispatchIsIgnored() throws Exception {
+    kit.<StatusReply<JobSupervisor.Accepted>>runCommand(r -> new JobSupervisor.Submit(graph(), "desk-a", r));
+    TaskAssignment a = offer(4).tasks().get(0);
+    kit.runCommand(new JobSupervisor.TaskFinished(a.task(), a.attempt(), a.dispatchId() + 1, true,
+        "99", null, 1, 2, "elsewhere"));
+    succeed(a, "1");
+    JobState s = awaitState(st -> st.statusOf(0) == TaskStatus.SUCCEEDED);
+    assertEquals("1", new String(s.result[0], StandardCharsets.UTF_8));
+    assertEquals("n1:1", s.nodeName(0));
+  }
+
+  @Test
+  void anUnknownJobAnswersNotFoundAndPersistsNothing() {
+    var reply = kit.runCommand(JobSupervisor.GetJob::new);
+    assertNull(reply.reply().job());
+    assertTrue(reply.hasNoEvents());
+  }
+}
