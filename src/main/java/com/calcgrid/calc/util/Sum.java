@@ -1,0 +1,40 @@
+package com.calcgrid.calc.util;
+
+import com.calcgrid.calc.CalcFunction;
+import com.calcgrid.calc.CalcInput;
+import com.calcgrid.calc.Params;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.DoubleNode;
+import com.fasterxml.jackson.databind.node.LongNode;
+
+/**
+ * Test tool {@code util.sum}: {@code params.value} (default 0) plus the sum of the numeric
+ * results of its deps; non-numeric dep results are ignored. Whole numbers stay whole.
+ */
+public final class Sum implements CalcFunction {
+  @Override
+  public String name() {
+    return "util.sum";
+  }
+
+  @Override
+  public void validate(JsonNode params) {
+    Params.number(params, "value", 0);
+  }
+
+  @Override
+  public JsonNode apply(CalcInput input) {
+    JsonNode value = input.params().get("value");
+    boolean whole = value == null || value.isNull() || value.isIntegralNumber();
+    long longSum = whole && value != null && !value.isNull() ? value.longValue() : 0;
+    double sum = Params.number(input.params(), "value", 0);
+    for (JsonNode dep : input.deps().values()) {
+      if (dep != null && dep.isNumber()) {
+        whole &= dep.isIntegralNumber();
+        longSum += dep.longValue();
+        sum += dep.doubleValue();
+      }
+    }
+    return whole ? LongNode.valueOf(longSum) : DoubleNode.valueOf(sum);
+  }
+}
