@@ -209,6 +209,21 @@ public final class JobSupervisor
 
   @Override
   public CommandHandlerWithReply<Command, JobEvent, JobState> commandHandler() {
+    // Workers are tracked in every state: the receptionist's first listing may arrive before
+    // the submission, and a supervisor that dropped it would never hear of a worker again.
+    // Offers are answered in every state too, so that no slot a worker lent is ever lost.
+    CommandHandlerWithReplyBuilderByState<Command, JobEvent, JobState, JobState> always =
+        newCommandHandlerWithReplyBuilder().forAnyState();
+    always.onCommand(WorkersChanged.class, this::workersChanged)
+        .onCommand(WorkerGone.class, (s, c) -> {
+          dispatch.workerGone(s, c.worker());
+          return Effect().noReply();
+        })
+        .onCommand(SlotsOffered.class, (s, c) -> {
+          dispatch.offered(s, c);
+          return Effect().noReply();
+        });
+
     CommandHandlerWithReplyBuilderByState<Command, JobEvent, JobState, JobState> empty =
         newCommandHandlerWithReplyBuilder().forState(JobState::isEmpty);
     empty.onCommand(Submit.class, this::submit)
@@ -247,15 +262,6 @@ public final class JobSupervisor
           return Effect().noReply();
         })
         .onCommand(Wake.class, (s, c) -> Effect().noReply())
-        .onCommand(WorkersChanged.class, this::workersChanged)
-        .onCommand(WorkerGone.class, (s, c) -> {
-          dispatch.workerGone(s, c.worker());
-          return Effect().noReply();
-        })
-        .onCommand(SlotsOffered.class, (s, c) -> {
-          dispatch.offered(s, c);
-          return Effect().noReply();
-        })
         .onCommand(TaskFinished.class, this::taskFinished)
         .onCommand(Flush.class, this::flush)
         .onCommand(RetryDue.class, (s, c) -> {
@@ -265,7 +271,7 @@ public final class JobSupervisor
         })
         .onCommand(Idle.class, (s, c) -> s.status.finished()
             ? passivateAfter(Effect().noReply()) : Effect().noReply());
-    return empty.orElse(job).build();
+    return always.orElse(empty).orElse(job).build();
   }
 
   private ReplyEffect<JobEvent, JobState> submit(JobState s, Submit c) {

@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * Test tool {@code util.fail}: its first {@code failTimes} attempts throw, later ones return
- * {@code value}. It counts attempts as the supervisor numbers them, so it behaves the same after
- * a restart.
+ * what {@code util.sum} would. It counts attempts as the supervisor numbers them, so it behaves
+ * the same after a restart.
  */
 public final class Fail implements CalcFunction {
   @Override
@@ -19,6 +19,7 @@ public final class Fail implements CalcFunction {
   @Override
   public void validate(JsonNode params) {
     Params.integer(params, "failTimes", 0, 1000);
+    Params.number(params, "value", 0);
   }
 
   @Override
@@ -28,6 +29,6 @@ public final class Fail implements CalcFunction {
       throw new IllegalStateException("util.fail: attempt " + input.attempt() + " of the "
           + failTimes + " that fail on purpose");
     }
-    return Sleep.valueOf(input);
+    return Sum.total(input);
   }
 }

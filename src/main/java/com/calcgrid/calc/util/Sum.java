@@ -24,6 +24,11 @@ public final class Sum implements CalcFunction {
 
   @Override
   public JsonNode apply(CalcInput input) {
+    return total(input);
+  }
+
+  /** {@code params.value} plus the numeric dep results: what every util function returns. */
+  static JsonNode total(CalcInput input) {
     JsonNode value = input.params().get("value");
     boolean whole = value == null || value.isNull() || value.isIntegralNumber();
     long longSum = whole && value != null && !value.isNull() ? value.longValue() : 0;
