@@ -6,6 +6,9 @@ import com.calcgrid.api.JobEventsSocket;
 import com.calcgrid.api.JobRoutes;
 import com.calcgrid.api.Json;
 import com.calcgrid.calc.FunctionRegistry;
+import com.calcgrid.cluster.NodeAddress;
+import com.calcgrid.cluster.Role;
+import com.calcgrid.cluster.SeedNodes;
 import com.calcgrid.graph.GraphLimits;
 import com.calcgrid.job.JobIndex;
 import com.calcgrid.job.JobSupervisor;
@@ -17,11 +20,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
-import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
@@ -32,6 +36,7 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.management.javadsl.PekkoManagement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +48,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class CalcGridNode implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CalcGridNode.class);
+  /** The actor system's name: the same on every node, part of every cluster address. */
+  public static final String SYSTEM_NAME = "calcgrid";
 
   private final ActorSystem<Void> system;
   private final Database database;
@@ -90,6 +97,12 @@ public final class CalcGridNode implements AutoCloseable {
     int resolvedSlots = slots > 0 ? slots : Runtime.getRuntime().availableProcessors();
     fixed.put("calcgrid.worker.slots", resolvedSlots);
     fixed.put("calcgrid.calc-dispatcher.thread-pool-executor.fixed-pool-size", resolvedSlots);
+    fixed.put("pekko.cluster.roles", Role.parse(first.getString("calcgrid.roles")).stream()
+        .map(Role::id).toList());
+    List<String> seeds = SeedNodes.parse(first.getString("calcgrid.seed-nodes"), SYSTEM_NAME);
+    if (!seeds.isEmpty()) {
+      fixed.put("pekko.cluster.seed-nodes", seeds);
+    }
     return ConfigFactory.load(ConfigFactory.parseMap(fixed).withFallback(unresolved));
   }
 
@@ -102,7 +115,8 @@ public final class CalcGridNode implements AutoCloseable {
     }
     applySchemaWithRetry(db, config.getDuration("calcgrid.db.startup-timeout"));
 
-    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "calcgrid", config);
+    Set<Role> roles = Role.parse(config.getString("calcgrid.roles"));
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), SYSTEM_NAME, config);
     try {
       Cluster cluster = Cluster.get(system);
       if (config.getStringList("pekko.cluster.seed-nodes").isEmpty()) {
@@ -114,13 +128,16 @@ public final class CalcGridNode implements AutoCloseable {
       FunctionRegistry functions = FunctionRegistry.load();
       int slots = config.getInt("calcgrid.worker.slots");
 
+      // on a node without the scheduler role this starts a proxy that routes to the others
       JobSupervisor.init(system, index, new JobSupervisor.Settings(
           config.getInt("calcgrid.job.snapshot-every"),
           config.getDuration("calcgrid.job.idle-after-finish")), Json.MAPPER);
-      system.systemActorOf(WorkerAgent.create(slots, nodeName(cluster.selfMember().address()),
-          functions, Json.MAPPER), "worker", Props.empty());
+      if (roles.contains(Role.WORKER)) {
+        system.systemActorOf(WorkerAgent.create(slots, NodeAddress.of(cluster.selfMember().address()),
+            functions, Json.MAPPER), "worker", Props.empty());
+      }
 
-      ServerBinding binding = bindHttp(system, config, index, functions);
+      ServerBinding binding = bindHttp(system, config, index, functions, roles);
       PekkoManagement.get(system).start().toCompletableFuture().get(30, TimeUnit.SECONDS);
       CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(),
           "http-unbind", () -> binding.unbind().thenApply(x -> Done.getInstance()));
@@ -130,8 +147,8 @@ public final class CalcGridNode implements AutoCloseable {
             return java.util.concurrent.CompletableFuture.completedFuture(Done.getInstance());
           });
       resumeUnfinished(system, index);
-      log.info("CalcGrid node up: HTTP on {}, {} worker slots, database {}",
-          binding.localAddress(), slots, db.dialect());
+      log.info("CalcGrid node up: roles {}, HTTP on {}, {} worker slots, database {}",
+          roles, binding.localAddress(), roles.contains(Role.WORKER) ? slots : 0, db.dialect());
       return new CalcGridNode(system, db, index, functions, binding, slots);
     } catch (Exception e) {
       system.terminate();
@@ -140,8 +157,9 @@ public final class CalcGridNode implements AutoCloseable {
     }
   }
 
+  /** Every node serves health checks; only api nodes serve the job API. */
   private static ServerBinding bindHttp(ActorSystem<Void> system, Config config, JobIndex index,
-      FunctionRegistry functions) throws Exception {
+      FunctionRegistry functions, Set<Role> roles) throws Exception {
     Duration ask = config.getDuration("calcgrid.http.ask-timeout");
     Config graph = config.getConfig("calcgrid.graph");
     GraphLimits limits = new GraphLimits(graph.getInt("max-tasks"), graph.getInt("max-templates"),
@@ -151,9 +169,11 @@ public final class CalcGridNode implements AutoCloseable {
             config.getInt("calcgrid.http.max-page"), "default"),
         new JobEventsSocket(system, ask, config.getInt("calcgrid.http.websocket-buffer")));
     HealthRoutes health = new HealthRoutes(system, index, Duration.ofSeconds(2));
+    Route root = roles.contains(Role.API) ? HttpApi.root(health.routes(), jobs.routes())
+        : HttpApi.root(health.routes());
     return Http.get(system)
         .newServerAt(config.getString("calcgrid.host"), config.getInt("calcgrid.http.port"))
-        .bind(HttpApi.root(jobs.routes(), health.routes()))
+        .bind(root)
         .toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
@@ -190,11 +210,6 @@ public final class CalcGridNode implements AutoCloseable {
         sharding.entityRefFor(JobSupervisor.ENTITY_KEY, id).tell(JobSupervisor.Wake.INSTANCE);
       }
     });
-  }
-
-  /** {@code host:port} of a node's remoting address, as shown in task details. */
-  public static String nodeName(Address address) {
-    return address.getHost().orElse("local") + ":" + address.getPort().orElse(0);
   }
 
   public ActorSystem<Void> system() {

@@ -1,6 +1,8 @@
 package com.calcgrid.job;
 
 import com.calcgrid.CborSerializable;
+import com.calcgrid.cluster.NodeAddress;
+import com.calcgrid.cluster.Role;
 import com.calcgrid.graph.GraphSpec;
 import com.calcgrid.job.JobEvent.JobCancelled;
 import com.calcgrid.job.JobEvent.JobSubmitted;
@@ -114,7 +116,8 @@ public final class JobSupervisor
   public static void init(ActorSystem<?> system, JobIndex index, Settings settings,
       com.fasterxml.jackson.databind.ObjectMapper mapper) {
     ClusterSharding.get(system).init(Entity.of(ENTITY_KEY,
-        ctx -> create(ctx.getEntityId(), index, settings, mapper, ctx.getShard())));
+            ctx -> create(ctx.getEntityId(), index, settings, mapper, ctx.getShard()))
+        .withRole(Role.SCHEDULER.id()));
   }
 
   /**
@@ -125,7 +128,8 @@ public final class JobSupervisor
       com.fasterxml.jackson.databind.ObjectMapper mapper,
       ActorRef<ClusterSharding.ShardCommand> shard) {
     return Behaviors.setup(actx -> Behaviors.withTimers(timers -> new JobSupervisor(jobId, actx,
-        timers, index, settings, new JobViews(mapper), shard)));
+        timers, index, settings,
+        new JobViews(mapper, NodeAddress.of(actx.getSystem().address())), shard)));
   }
 
   private final String jobId;

@@ -9,6 +9,8 @@ import java.util.Map;
  *
  * @param counts tasks per state, only the states that have tasks, e.g. {@code {"SUCCEEDED": 12}}
  * @param error the first terminal task error, when the job failed
+ * @param supervisor the node whose job supervisor answered ({@code host:port}); it moves when
+ *     that node leaves or dies
  */
 public record JobView(
     String id,
@@ -20,4 +22,5 @@ public record JobView(
     Instant submittedAt,
     Instant startedAt,
     Instant finishedAt,
-    String error) implements CborSerializable {}
+    String error,
+    String supervisor) implements CborSerializable {}

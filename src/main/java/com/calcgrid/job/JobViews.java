@@ -11,9 +11,12 @@ import java.util.Map;
 /** Builds what clients see from a job's compact state. */
 final class JobViews {
   private final ObjectMapper mapper;
+  private final String node;
 
-  JobViews(ObjectMapper mapper) {
+  /** @param node this node's {@code host:port}, shown as the job's supervisor */
+  JobViews(ObjectMapper mapper, String node) {
     this.mapper = mapper;
+    this.node = node;
   }
 
   JobView job(JobState s) {
@@ -24,7 +27,7 @@ final class JobViews {
       }
     }
     return new JobView(s.jobId, s.graph.spec().name(), s.tenant, s.status, s.taskCount(), counts,
-        instant(s.submittedAt), instant(s.startedAt), instant(s.finishedAt), s.firstError);
+        instant(s.submittedAt), instant(s.startedAt), instant(s.finishedAt), s.firstError, node);
   }
 
   TaskView task(JobState s, int i) {

@@ -18,7 +18,11 @@ public final class Api {
   private final String base;
 
   public Api(int port) {
-    this.base = "http://127.0.0.1:" + port;
+    this("127.0.0.1", port);
+  }
+
+  public Api(String host, int port) {
+    this.base = "http://" + host + ":" + port;
   }
 
   public String base() {

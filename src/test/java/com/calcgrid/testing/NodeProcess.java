@@ -22,17 +22,20 @@ import java.util.concurrent.TimeUnit;
 public final class NodeProcess implements AutoCloseable {
   private final Process process;
   private final Path log;
+  public final String host;
   public final int httpPort;
 
-  private NodeProcess(Process process, Path log, int httpPort) {
+  private NodeProcess(Process process, Path log, String host, int httpPort) {
     this.process = process;
     this.log = log;
+    this.host = host;
     this.httpPort = httpPort;
   }
 
   /** Starts a node on fresh ports with {@code env} on top of the defaults below. */
   public static NodeProcess start(Path dataDir, Map<String, String> env) throws IOException {
-    int http = freePort();
+    int http = env.containsKey("CALCGRID_HTTP_PORT")
+        ? Integer.parseInt(env.get("CALCGRID_HTTP_PORT")) : freePort();
     Map<String, String> all = new HashMap<>();
     all.put("CALCGRID_HOST", "127.0.0.1");
     all.put("CALCGRID_HTTP_PORT", Integer.toString(http));
@@ -48,7 +51,7 @@ public final class NodeProcess implements AutoCloseable {
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(log.toFile());
     pb.environment().putAll(all);
-    return new NodeProcess(pb.start(), log, http);
+    return new NodeProcess(pb.start(), log, all.get("CALCGRID_HOST"), http);
   }
 
   public static int freePort() throws IOException {
@@ -67,7 +70,7 @@ public final class NodeProcess implements AutoCloseable {
       }
       try {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + httpPort + "/health/ready"))
+                URI.create("http://" + host + ":" + httpPort + "/health/ready"))
             .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() == 200) {
           return this;
@@ -78,6 +81,15 @@ public final class NodeProcess implements AutoCloseable {
       Poll.pause();
     }
     throw new AssertionError("node not ready within " + timeout + ":\n" + logTail());
+  }
+
+  /** A client of this node's HTTP API. */
+  public Api api() {
+    return new Api(host, httpPort);
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
   }
 
   /** SIGKILL: no shutdown hook, no flush, no goodbye to the cluster. */
