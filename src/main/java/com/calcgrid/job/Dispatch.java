@@ -48,6 +48,18 @@ final class Dispatch {
     this.views = views;
   }
 
+  /**
+   * Forgets hand-outs and buffered outcomes after the supervisor recovered: they belong to an
+   * incarnation whose state was rebuilt from the journal. Workers will be asked for work again.
+   */
+  void reset() {
+    inFlight.clear();
+    pending = new ArrayList<>();
+    pendingTasks.clear();
+    flushQueued = false;
+    workers.replaceAll((w, told) -> Boolean.FALSE);
+  }
+
   /** @return true if the worker is new and should be watched */
   boolean addWorker(ActorRef<WorkerAgent.Command> worker) {
     return workers.putIfAbsent(worker, Boolean.FALSE) == null;

@@ -74,7 +74,12 @@ final class JobState {
 
   JobState apply(JobEvent event) {
     if (event instanceof JobSubmitted e) {
-      onSubmitted(e);
+      // A fresh object, never the empty state itself: Pekko evaluates the empty state once and
+      // starts from that same instance again when it restarts the actor after a journal
+      // failure, so it must never be mutated.
+      JobState started = new JobState();
+      started.onSubmitted(e);
+      return started;
     } else if (event instanceof TasksFinished e) {
       for (TaskOutcome o : e.outcomes()) {
         onOutcome(o);

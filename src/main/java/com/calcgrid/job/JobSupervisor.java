@@ -197,6 +197,8 @@ public final class JobSupervisor
   }
 
   private void onRecovered(JobState s) {
+    // after a restart (journal failure) what this incarnation handed out is void
+    dispatch.reset();
     if (s.isEmpty()) {
       return;
     }
