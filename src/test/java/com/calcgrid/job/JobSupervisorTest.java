@@ -161,6 +161,35 @@ class JobSupervisorTest {
   }
 
   @Test
+  void aFailedOutcomeWriteRestartsTheSupervisorFromWhatIsInTheJournal() throws Exception {
+    kit.<StatusReply<JobSupervisor.Accepted>>runCommand(r -> new JobSupervisor.Submit(graph(), "desk-a", r));
+    TaskAssignment a = offer(4).tasks().get(0);
+    kit.persistenceTestKit().failNextPersisted();
+    succeed(a, "1");
+    // restarted with backoff and recovered: a's success never reached the journal
+    JobState s = awaitState(st -> st.statusOf(0) == TaskStatus.READY);
+    assertEquals(5, java.util.Arrays.stream(s.counts).sum(), "every task counted once");
+    assertEquals(1, s.counts[TaskStatus.READY.ordinal()]);
+    TaskAssignment again = offer(4).tasks().get(0);
+    assertEquals("a", again.taskId());
+    succeed(again, "1");
+    s = awaitState(st -> st.statusOf(0) == TaskStatus.SUCCEEDED);
+    assertEquals(1, s.counts[TaskStatus.SUCCEEDED.ordinal()]);
+    assertEquals(3, s.counts[TaskStatus.READY.ordinal()]);
+  }
+
+  @Test
+  void aSubmissionWhoseWriteFailedLeavesNoJob() throws Exception {
+    TestProbe<StatusReply<JobSupervisor.Accepted>> submitter = testKit.createTestProbe();
+    kit.persistenceTestKit().failNextPersisted();
+    kit.runCommand(new JobSupervisor.Submit(graph(), "desk-a", submitter.ref()));
+    submitter.expectNoMessage(Duration.ofMillis(300));
+    assertNull(Api.await(() -> kit.<JobSupervisor.JobReply>runCommand(JobSupervisor.GetJob::new)
+        .reply(), Duration.ofSeconds(10), r -> r.job() == null).job(),
+        "never acknowledged, never stored: no job");
+  }
+
+  @Test
   void anUnknownJobAnswersNotFoundAndPersistsNothing() {
     var reply = kit.runCommand(JobSupervisor.GetJob::new);
     assertNull(reply.reply().job());
