@@ -131,9 +131,13 @@ public final class CalcGridNode implements AutoCloseable {
       // on a node without the scheduler role this starts a proxy that routes to the others
       JobSupervisor.init(system, index, new JobSupervisor.Settings(
           config.getInt("calcgrid.job.snapshot-every"),
-          config.getDuration("calcgrid.job.idle-after-finish")), Json.MAPPER);
+          config.getDuration("calcgrid.job.idle-after-finish"),
+          config.getDuration("calcgrid.job.flush-delay")), Json.MAPPER);
       if (roles.contains(Role.WORKER)) {
-        system.systemActorOf(WorkerAgent.create(slots, NodeAddress.of(cluster.selfMember().address()),
+        WorkerAgent.Settings worker = new WorkerAgent.Settings(slots,
+            config.getInt("calcgrid.worker.max-queue"),
+            config.getDuration("calcgrid.worker.queue-cover"));
+        system.systemActorOf(WorkerAgent.create(worker, NodeAddress.of(cluster.selfMember().address()),
             functions, Json.MAPPER), "worker", Props.empty());
       }
 

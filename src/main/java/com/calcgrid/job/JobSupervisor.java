@@ -110,7 +110,7 @@ public final class JobSupervisor
   private enum Idle implements Command { INSTANCE }
 
   /** Tuning that rarely changes; see calcgrid.job in application.conf. */
-  public record Settings(int snapshotEvery, Duration idleAfterFinish) {}
+  public record Settings(int snapshotEvery, Duration idleAfterFinish, Duration flushDelay) {}
 
   /** Starts sharding for job supervisors on this node. */
   public static void init(ActorSystem<?> system, JobIndex index, Settings settings,
@@ -335,8 +335,16 @@ public final class JobSupervisor
       return Effect().noReply();
     }
     TaskOutcome outcome = dispatch.accept(s, f);
-    if (outcome != null && dispatch.buffer(outcome)) {
-      ctx.getSelf().tell(Flush.INSTANCE);
+    if (outcome == null) {
+      return Effect().noReply();
+    }
+    switch (dispatch.buffer(outcome)) {
+      case NOW -> {
+        timers.cancel(Flush.INSTANCE);
+        ctx.getSelf().tell(Flush.INSTANCE);
+      }
+      case SOON -> timers.startSingleTimer(Flush.INSTANCE, settings.flushDelay());
+      case ALREADY_QUEUED -> { }
     }
     return Effect().noReply();
   }

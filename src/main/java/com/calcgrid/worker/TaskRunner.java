@@ -33,21 +33,28 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
 
   private enum TimedOut implements Command { INSTANCE }
 
-  private record Completed(String result, String error, long startedAt) implements Command {}
+  private record Completed(String result, String error, long startedAt, long startedNanos,
+      long finishedNanos) implements Command {}
 
-  /** The attempt's end, for the parent to forward. {@code result} is JSON text. */
+  /**
+   * The attempt's end, for the parent to forward. {@code result} is JSON text; the nanos measure
+   * the run time precisely, the millis are wall-clock times for people.
+   */
   record Finished(
       TaskAssignment assignment,
       boolean succeeded,
       String result,
       String error,
       long startedAt,
-      long finishedAt) {}
+      long finishedAt,
+      long startedNanos,
+      long finishedNanos) {}
 
   private final TaskAssignment assignment;
   private final ActorRef<Finished> parent;
   private final FutureTask<Void> calculation;
   private final long dispatchedAt = System.currentTimeMillis();
+  private final long dispatchedNanos = System.nanoTime();
 
   static Behavior<Command> create(TaskAssignment assignment, FunctionRegistry functions,
       Executor calcExecutor, ObjectMapper mapper, ActorRef<Finished> parent) {
@@ -63,15 +70,16 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
     this.parent = parent;
     ActorRef<Command> self = ctx.getSelf();
     Optional<CalcFunction> fn = functions.find(assignment.fn());
-    long[] startedAt = {0};
+    long[] startedAt = {0, 0};
     this.calculation = new FutureTask<>(() -> {
       startedAt[0] = System.currentTimeMillis();
+      startedAt[1] = System.nanoTime();
       JsonNode out = fn.orElseThrow(() -> new IllegalStateException(
           "function '" + assignment.fn() + "' is not installed on this node"))
           .apply(new CalcInput(assignment.taskId(), assignment.params(), assignment.deps(),
               assignment.attempt()));
       String json = mapper.writeValueAsString(out);
-      self.tell(new Completed(json, null, startedAt[0]));
+      self.tell(new Completed(json, null, startedAt[0], startedAt[1], System.nanoTime()));
       return null;
     }) {
       @Override
@@ -82,7 +90,8 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
         try {
           get();
         } catch (ExecutionException e) {
-          self.tell(new Completed(null, describe(e.getCause()), startedAt[0]));
+          self.tell(new Completed(null, describe(e.getCause()), startedAt[0], startedAt[1],
+              System.nanoTime()));
         } catch (InterruptedException | CancellationException e) {
           // cancelled or timed out: the actor already reported
         }
@@ -108,8 +117,9 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
 
   private Behavior<Command> onCompleted(Completed c) {
     long started = c.startedAt() == 0 ? dispatchedAt : c.startedAt();
+    long startedNanos = c.startedAt() == 0 ? dispatchedNanos : c.startedNanos();
     parent.tell(new Finished(assignment, c.error() == null, c.result(), c.error(), started,
-        System.currentTimeMillis()));
+        System.currentTimeMillis(), startedNanos, c.finishedNanos()));
     return Behaviors.stopped();
   }
 
@@ -117,7 +127,7 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
     calculation.cancel(true);
     parent.tell(new Finished(assignment, false, null,
         "timed out after " + assignment.timeoutMs() + " ms; the calculation was interrupted",
-        dispatchedAt, System.currentTimeMillis()));
+        dispatchedAt, System.currentTimeMillis(), dispatchedNanos, System.nanoTime()));
     return Behaviors.stopped();
   }
 

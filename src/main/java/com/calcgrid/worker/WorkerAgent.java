@@ -4,6 +4,8 @@ import com.calcgrid.CborSerializable;
 import com.calcgrid.calc.FunctionRegistry;
 import com.calcgrid.job.JobSupervisor;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -27,8 +29,9 @@ import org.apache.pekko.actor.typed.receptionist.ServiceKey;
  * <p>Work is pulled, never pushed: a supervisor with ready tasks asks ({@link RequestWork}); when
  * slots are free the agent offers some ({@link JobSupervisor.SlotsOffered}), the supervisor
  * answers with at most that many tasks ({@link RunTasks}) and says whether it has more. Waiting
- * supervisors are served round-robin, so two jobs share a node. Nothing queues here beyond the
- * slots: a busy node simply offers less.
+ * supervisors are served round-robin, so two jobs share a node. Beyond the slots the agent holds
+ * a short queue whose depth adapts to the task run time ({@link Prefetch}): deep for tiny tasks,
+ * empty for long ones. A busy node simply offers less.
  */
 public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
 
@@ -55,7 +58,9 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
   /** Slots and load, for the cluster view. */
   public record GetLoad(ActorRef<Load> replyTo) implements Command {}
 
-  public record Load(String node, int slots, int busy, int waitingJobs) implements CborSerializable {}
+  /** @param queued tasks taken beyond the slots, waiting for one */
+  public record Load(String node, int slots, int busy, int queued, int waitingJobs)
+      implements CborSerializable {}
 
   private record RunnerFinished(TaskRunner.Finished finished) implements Command {}
 
@@ -65,7 +70,16 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
 
   private record Running(TaskAssignment assignment, ActorRef<JobSupervisor.Command> supervisor) {}
 
+  /**
+   * @param slots how many tasks run at once on this node
+   * @param maxQueue the most tasks held beyond the slots
+   * @param queueCover how much work, in time, the queue tries to hold
+   */
+  public record Settings(int slots, int maxQueue, Duration queueCover) {}
+
   private final int slots;
+  private final Prefetch prefetch;
+  private final ArrayDeque<Running> queued = new ArrayDeque<>();
   private final String node;
   private final FunctionRegistry functions;
   private final ObjectMapper mapper;
@@ -78,19 +92,18 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
   private final Map<ActorRef<JobSupervisor.Command>, Boolean> watched = new HashMap<>();
   private int offeredTotal;
 
-  /**
-   * @param slots how many tasks run at once on this node
-   * @param node this node's address, reported with every outcome
-   */
-  public static Behavior<Command> create(int slots, String node, FunctionRegistry functions,
-      ObjectMapper mapper) {
-    return Behaviors.setup(ctx -> new WorkerAgent(ctx, slots, node, functions, mapper));
+  /** @param node this node's address, reported with every outcome */
+  public static Behavior<Command> create(Settings settings, String node,
+      FunctionRegistry functions, ObjectMapper mapper) {
+    return Behaviors.setup(ctx -> new WorkerAgent(ctx, settings, node, functions, mapper));
   }
 
-  private WorkerAgent(ActorContext<Command> ctx, int slots, String node,
+  private WorkerAgent(ActorContext<Command> ctx, Settings settings, String node,
       FunctionRegistry functions, ObjectMapper mapper) {
     super(ctx);
-    this.slots = slots;
+    this.slots = settings.slots();
+    this.prefetch = new Prefetch(slots, settings.maxQueue(),
+        settings.queueCover().toNanos() / 1e6);
     this.node = node;
     this.functions = functions;
     this.mapper = mapper;
@@ -127,12 +140,9 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
     Integer credit = offered.remove(r.supervisor());
     offeredTotal -= credit == null ? 0 : credit;
     for (TaskAssignment a : r.tasks()) {
-      ActorRef<TaskRunner.Command> runner = getContext().spawnAnonymous(
-          Behaviors.supervise(TaskRunner.create(a, functions, calcExecutor, mapper,
-              finishedAdapter)).onFailure(SupervisorStrategy.stop()));
-      getContext().watchWith(runner, new RunnerStopped(runner));
-      running.put(runner, new Running(a, r.supervisor()));
+      queued.add(new Running(a, r.supervisor()));
     }
+    startQueued();
     if (r.moreReady()) {
       waiting.putIfAbsent(r.supervisor(), r.jobId());
     }
@@ -140,9 +150,23 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
     return this;
   }
 
+  /** Fills free slots from the queue, oldest first. */
+  private void startQueued() {
+    while (running.size() < slots && !queued.isEmpty()) {
+      Running run = queued.poll();
+      ActorRef<TaskRunner.Command> runner = getContext().spawnAnonymous(
+          Behaviors.supervise(TaskRunner.create(run.assignment(), functions, calcExecutor, mapper,
+              finishedAdapter)).onFailure(SupervisorStrategy.stop()));
+      getContext().watchWith(runner, new RunnerStopped(runner));
+      running.put(runner, run);
+    }
+  }
+
   private Behavior<Command> onRunnerFinished(RunnerFinished m) {
     TaskRunner.Finished f = m.finished();
     Running run = removeRunning(f.assignment());
+    prefetch.ran((f.finishedNanos() - f.startedNanos()) / 1e6);
+    startQueued();
     if (run != null) {
       run.supervisor().tell(new JobSupervisor.TaskFinished(f.assignment().task(),
           f.assignment().attempt(), f.assignment().dispatchId(), f.succeeded(), f.result(),
@@ -161,6 +185,7 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
           run.assignment().attempt(), run.assignment().dispatchId(), false, null,
           "task runner stopped unexpectedly", now, now, node));
     }
+    startQueued();
     offer();
     return this;
   }
@@ -188,6 +213,8 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
       return false;
     });
     waiting.values().removeIf(c.jobId()::equals);
+    queued.removeIf(q -> q.assignment().jobId().equals(c.jobId()));
+    startQueued();
     offer();
     return this;
   }
@@ -197,18 +224,20 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
     waiting.remove(g.supervisor());
     Integer credit = offered.remove(g.supervisor());
     offeredTotal -= credit == null ? 0 : credit;
+    // nobody would take the outcomes: the job's new supervisor hands them out again
+    queued.removeIf(q -> q.supervisor().equals(g.supervisor()));
     offer();
     return this;
   }
 
   private Behavior<Command> onGetLoad(GetLoad g) {
-    g.replyTo().tell(new Load(node, slots, running.size(), waiting.size()));
+    g.replyTo().tell(new Load(node, slots, running.size(), queued.size(), waiting.size()));
     return this;
   }
 
-  /** Lends free slots to waiting supervisors, an equal share each, in arrival order. */
+  /** Lends free capacity to waiting supervisors, an equal share each, in arrival order. */
   private void offer() {
-    int free = slots - running.size() - offeredTotal;
+    int free = slots + prefetch.depth() - running.size() - queued.size() - offeredTotal;
     while (free > 0 && !waiting.isEmpty()) {
       Iterator<Map.Entry<ActorRef<JobSupervisor.Command>, String>> it =
           waiting.entrySet().iterator();

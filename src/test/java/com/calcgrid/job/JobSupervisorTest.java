@@ -61,7 +61,8 @@ class JobSupervisorTest {
   void fresh() throws Exception {
     db.applySchema();
     kit = EventSourcedBehaviorTestKit.create(testKit.system(), JobSupervisor.create("job-1", index,
-            new JobSupervisor.Settings(1000, Duration.ofMinutes(1)), Json.MAPPER, shard.ref()),
+            new JobSupervisor.Settings(1000, Duration.ofMinutes(1),
+                Duration.ofMillis(5)), Json.MAPPER, shard.ref()),
         EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyState(false));
     kit.clear();
   }
