@@ -132,7 +132,8 @@ public final class CalcGridNode implements AutoCloseable {
       JobSupervisor.init(system, index, new JobSupervisor.Settings(
           config.getInt("calcgrid.job.snapshot-every"),
           config.getDuration("calcgrid.job.idle-after-finish"),
-          config.getDuration("calcgrid.job.flush-delay")), Json.MAPPER);
+          config.getDuration("calcgrid.job.flush-delay"),
+          config.getDuration("calcgrid.job.report-grace")), Json.MAPPER);
       if (roles.contains(Role.WORKER)) {
         WorkerAgent.Settings worker = new WorkerAgent.Settings(slots,
             config.getInt("calcgrid.worker.max-queue"),
