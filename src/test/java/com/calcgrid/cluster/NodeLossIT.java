@@ -41,6 +41,9 @@ class NodeLossIT {
       String job = api.submit(GRAPH);
       api.awaitJob(job, WAIT, j -> j.path("counts").path("SUCCEEDED").asInt() >= 12);
       Map<String, JsonNode> done = succeededTasks(api, job);
+      assertEquals(404, cluster.api(2).get("/api/v1/jobs").statusCode(),
+          "a worker-only node serves no job API");
+      assertEquals(200, cluster.api(2).get("/health/ready").statusCode());
       cluster.kill(2);
       long killedAt = System.nanoTime();
 
