@@ -328,7 +328,7 @@ public final class JobSupervisor
       ctx.watchWith(c.subscriber(), new SubscriberGone(c.subscriber()));
     }
     JobView view = views.job(s);
-    c.subscriber().tell(new JobUpdate.Snapshot(view));
+    c.subscriber().tell(new JobUpdate.Snapshot(view, ctx.getSelf()));
     if (s.status.finished()) {
       c.subscriber().tell(new JobUpdate.Finished(view));
     }
