@@ -6,6 +6,7 @@ import com.calcgrid.api.JobEventsSocket;
 import com.calcgrid.api.JobRoutes;
 import com.calcgrid.api.Json;
 import com.calcgrid.calc.FunctionRegistry;
+import com.calcgrid.calc.process.ProcessAllowlist;
 import com.calcgrid.graph.GraphLimits;
 import com.calcgrid.job.JobIndex;
 import com.calcgrid.job.JobSupervisor;
@@ -111,7 +112,7 @@ public final class CalcGridNode implements AutoCloseable {
       Executor blocking = system.dispatchers()
           .lookup(DispatcherSelector.fromConfig("calcgrid.blocking-dispatcher"));
       JobIndex index = new JobIndex(db.dataSource(), blocking);
-      FunctionRegistry functions = FunctionRegistry.load();
+      FunctionRegistry functions = functions(config);
       int slots = config.getInt("calcgrid.worker.slots");
 
       JobSupervisor.init(system, index, new JobSupervisor.Settings(
@@ -138,6 +139,15 @@ public final class CalcGridNode implements AutoCloseable {
       db.close();
       throw e;
     }
+  }
+
+  /**
+   * The node's functions. {@code process.run} reads its allowlist from the node's configuration
+   * as the functions are loaded.
+   */
+  public static FunctionRegistry functions(Config config) {
+    ProcessAllowlist.install(ProcessAllowlist.fromConfig(config));
+    return FunctionRegistry.load();
   }
 
   private static ServerBinding bindHttp(ActorSystem<Void> system, Config config, JobIndex index,

@@ -1,5 +1,6 @@
 package com.calcgrid.calc;
 
+import com.calcgrid.calc.process.ProcessRun;
 import com.calcgrid.calc.util.Fail;
 import com.calcgrid.calc.util.Sleep;
 import com.calcgrid.calc.util.Sum;
@@ -9,6 +10,7 @@ import java.util.List;
 public final class BuiltinFunctions implements CalcProvider {
   @Override
   public List<CalcFunction> functions() {
-    return List.of(new Sum(), new Sleep(), new Fail());
+    return List.of(new Sum(), new Sleep(), new Fail(),
+        new ProcessRun());
   }
 }
