@@ -1,13 +1,23 @@
 package com.calcgrid;
 
+import com.calcgrid.api.Admission;
+import com.calcgrid.api.Authentication;
+import com.calcgrid.api.ClusterRoutes;
 import com.calcgrid.api.HealthRoutes;
 import com.calcgrid.api.HttpApi;
 import com.calcgrid.api.JobEventsSocket;
 import com.calcgrid.api.JobRoutes;
 import com.calcgrid.api.Json;
+import com.calcgrid.api.Submissions;
+import com.calcgrid.api.auth.AuthSettings;
+import com.calcgrid.api.auth.BindPolicy;
+import com.calcgrid.api.auth.TokenVerifier;
 import com.calcgrid.calc.FunctionRegistry;
 import com.calcgrid.calc.process.ProcessAllowlist;
 import com.calcgrid.graph.GraphLimits;
+import com.calcgrid.graph.GraphParser;
+import com.calcgrid.graph.JsonLimits;
+import com.calcgrid.job.IdempotencyKeys;
 import com.calcgrid.job.JobIndex;
 import com.calcgrid.job.JobSupervisor;
 import com.calcgrid.store.Database;
@@ -50,17 +60,22 @@ public final class CalcGridNode implements AutoCloseable {
   private final JobIndex index;
   private final FunctionRegistry functions;
   private final ServerBinding http;
+  private final Admission admission;
   private final int slots;
 
   private CalcGridNode(ActorSystem<Void> system, Database database, JobIndex index,
-      FunctionRegistry functions, ServerBinding http, int slots) {
+      FunctionRegistry functions, ServerBinding http, Admission admission, int slots) {
     this.system = system;
     this.database = database;
     this.index = index;
     this.functions = functions;
     this.http = http;
+    this.admission = admission;
     this.slots = slots;
   }
+
+  /** What the API sees of one node's wiring, built before the server binds. */
+  private record Api(ServerBinding binding, Admission admission) {}
 
   /**
    * The node's configuration: {@code overrides} first, then the overlay file named by
@@ -94,8 +109,18 @@ public final class CalcGridNode implements AutoCloseable {
     return ConfigFactory.load(ConfigFactory.parseMap(fixed).withFallback(unresolved));
   }
 
-  /** Starts a node and returns once its HTTP API is bound. */
+  /**
+   * Starts a node and returns once its HTTP API is bound.
+   *
+   * @throws BindPolicy.UnsafeBindException when authentication is off and the node would listen
+   *     on a non-loopback address without the explicit opt-out
+   * @throws IllegalArgumentException when the authentication settings are incomplete
+   */
   public static CalcGridNode start(Config config) throws Exception {
+    AuthSettings authSettings = AuthSettings.fromConfig(config.getConfig("calcgrid.auth"));
+    BindPolicy.Verdict verdict = BindPolicy.check(config, authSettings);
+    TokenVerifier verifier = authSettings.enabled() ? TokenVerifier.create(authSettings) : null;
+    FunctionRegistry functions = functions(config);
     Path dataDir = Path.of(config.getString("calcgrid.data-dir"));
     Database db = Database.open(config.getConfig("calcgrid.db"));
     if (db.dialect().equals("h2")) {
@@ -112,7 +137,7 @@ public final class CalcGridNode implements AutoCloseable {
       Executor blocking = system.dispatchers()
           .lookup(DispatcherSelector.fromConfig("calcgrid.blocking-dispatcher"));
       JobIndex index = new JobIndex(db.dataSource(), blocking);
-      FunctionRegistry functions = functions(config);
+      IdempotencyKeys keys = new IdempotencyKeys(db.dataSource(), blocking);
       int slots = config.getInt("calcgrid.worker.slots");
 
       JobSupervisor.init(system, index, new JobSupervisor.Settings(
@@ -121,7 +146,8 @@ public final class CalcGridNode implements AutoCloseable {
       system.systemActorOf(WorkerAgent.create(slots, nodeName(cluster.selfMember().address()),
           functions, Json.MAPPER), "worker", Props.empty());
 
-      ServerBinding binding = bindHttp(system, config, index, functions);
+      Api api = bindHttp(system, config, index, keys, functions, new Authentication(verifier));
+      ServerBinding binding = api.binding();
       PekkoManagement.get(system).start().toCompletableFuture().get(30, TimeUnit.SECONDS);
       CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(),
           "http-unbind", () -> binding.unbind().thenApply(x -> Done.getInstance()));
@@ -131,9 +157,12 @@ public final class CalcGridNode implements AutoCloseable {
             return java.util.concurrent.CompletableFuture.completedFuture(Done.getInstance());
           });
       resumeUnfinished(system, index);
-      log.info("CalcGrid node up: HTTP on {}, {} worker slots, database {}",
-          binding.localAddress(), slots, db.dialect());
-      return new CalcGridNode(system, db, index, functions, binding, slots);
+      purgeIdempotencyKeys(system, keys, config.getDuration("calcgrid.idempotency.keep-for"));
+      log.info("CalcGrid node up: HTTP on {}, {} worker slots, database {}, authentication {}",
+          binding.localAddress(), slots, db.dialect(), verifier == null ? "off"
+              : "on (" + verifier.algorithms() + ")");
+      verdict.warnings().forEach(w -> log.warn("{}", w));
+      return new CalcGridNode(system, db, index, functions, binding, api.admission(), slots);
     } catch (Exception e) {
       system.terminate();
       db.close();
@@ -150,21 +179,45 @@ public final class CalcGridNode implements AutoCloseable {
     return FunctionRegistry.load();
   }
 
-  private static ServerBinding bindHttp(ActorSystem<Void> system, Config config, JobIndex index,
-      FunctionRegistry functions) throws Exception {
+  private static Api bindHttp(ActorSystem<Void> system, Config config, JobIndex index,
+      IdempotencyKeys keys, FunctionRegistry functions, Authentication auth) throws Exception {
     Duration ask = config.getDuration("calcgrid.http.ask-timeout");
     Config graph = config.getConfig("calcgrid.graph");
     GraphLimits limits = new GraphLimits(graph.getInt("max-tasks"), graph.getInt("max-templates"),
         graph.getInt("max-deps-per-task"));
-    JobRoutes jobs = new JobRoutes(ClusterSharding.get(system), index, functions, limits,
+    GraphParser parser = new GraphParser(new JsonLimits(graph.getInt("json.max-nesting-depth"),
+        graph.getInt("json.max-string-length"), graph.getInt("json.max-number-length")));
+    Config limit = config.getConfig("calcgrid.limits");
+    Admission admission = new Admission(limit.getInt("max-submissions-in-flight"),
+        limit.getInt("max-submissions-in-flight-per-tenant"));
+    ClusterSharding sharding = ClusterSharding.get(system);
+    Submissions submissions = new Submissions(sharding, index, keys, functions, parser, limits,
+        admission, new Submissions.Settings(ask, limit.getDuration("body-read-timeout"),
+            limit.getInt("max-running-jobs-per-tenant"), limit.getInt("max-running-jobs")));
+    JobRoutes jobs = new JobRoutes(sharding, index, submissions, auth,
         new JobRoutes.Settings(ask, config.getInt("calcgrid.http.default-page"),
-            config.getInt("calcgrid.http.max-page"), "default"),
-        new JobEventsSocket(system, ask, config.getInt("calcgrid.http.websocket-buffer")));
+            config.getInt("calcgrid.http.max-page")),
+        new JobEventsSocket(system, config.getInt("calcgrid.http.websocket-buffer")));
     HealthRoutes health = new HealthRoutes(system, index, Duration.ofSeconds(2));
-    return Http.get(system)
+    ClusterRoutes cluster = new ClusterRoutes(system, auth);
+    ServerBinding binding = Http.get(system)
         .newServerAt(config.getString("calcgrid.host"), config.getInt("calcgrid.http.port"))
-        .bind(HttpApi.root(jobs.routes(), health.routes()))
+        .bind(HttpApi.root(health.routes(), jobs.routes(), cluster.routes()))
         .toCompletableFuture().get(30, TimeUnit.SECONDS);
+    return new Api(binding, admission);
+  }
+
+  /** Keys older than {@code keepFor} are forgotten at start and every hour. */
+  private static void purgeIdempotencyKeys(ActorSystem<Void> system, IdempotencyKeys keys,
+      Duration keepFor) {
+    system.scheduler().scheduleWithFixedDelay(Duration.ofSeconds(5), Duration.ofHours(1),
+        () -> keys.purge(java.time.Instant.now().minus(keepFor)).whenComplete((n, e) -> {
+          if (e != null) {
+            log.warn("could not purge old idempotency keys: {}", e.toString());
+          } else if (n > 0) {
+            log.info("forgot {} idempotency key(s) older than {}", n, keepFor);
+          }
+        }), system.executionContext());
   }
 
   /** The database may still be starting (containers start together): wait for it, bounded. */
@@ -225,6 +278,11 @@ public final class CalcGridNode implements AutoCloseable {
 
   public int slots() {
     return slots;
+  }
+
+  /** The node's submission queue: in flight now, and the most ever. */
+  public Admission admission() {
+    return admission;
   }
 
   /** Leaves the cluster and stops, waiting at most 30 seconds. */
