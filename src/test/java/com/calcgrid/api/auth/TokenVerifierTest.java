@@ -69,4 +69,16 @@ class TokenVerifierTest {
         () -> v.verify(Tokens.token("sam", "../etc", "viewer"))).getMessage()
         .contains("not a valid tenant name"));
   }
+
+  /** Claims of a token whose signature fails are never read, let alone repeated to the caller. */
+  @Test
+  void theSignatureIsCheckedBeforeTheClaims() {
+    TokenVerifier v = TokenVerifier.create(hs256(Tokens.SECRET, Tokens.ISSUER));
+    String forged = Tokens.sign(Tokens.claims("mallory", "desk-a", "admin")
+        .issuer("<script>").expirationTime(java.util.Date.from(Instant.EPOCH)).build(),
+        "some-other-secret-of-at-least-32-bytes");
+    String reason = assertThrows(TokenVerifier.Rejected.class, () -> v.verify(forged))
+        .getMessage();
+    assertTrue(reason.startsWith("bad signature"), reason);
+  }
 }
