@@ -74,8 +74,8 @@ public final class CalcGridNode implements AutoCloseable {
     this.slots = slots;
   }
 
-  /** What the API sees of one node's wiring, built before the server binds. */
-  private record Api(ServerBinding binding, Admission admission) {}
+  /** The bound HTTP server and the submission queue behind it. */
+  private record HttpServer(ServerBinding binding, Admission admission) {}
 
   /**
    * The node's configuration: {@code overrides} first, then the overlay file named by
@@ -146,8 +146,9 @@ public final class CalcGridNode implements AutoCloseable {
       system.systemActorOf(WorkerAgent.create(slots, nodeName(cluster.selfMember().address()),
           functions, Json.MAPPER), "worker", Props.empty());
 
-      Api api = bindHttp(system, config, index, keys, functions, new Authentication(verifier));
-      ServerBinding binding = api.binding();
+      HttpServer server = bindHttp(system, config, index, keys, functions,
+          new Authentication(verifier));
+      ServerBinding binding = server.binding();
       PekkoManagement.get(system).start().toCompletableFuture().get(30, TimeUnit.SECONDS);
       CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(),
           "http-unbind", () -> binding.unbind().thenApply(x -> Done.getInstance()));
@@ -162,7 +163,7 @@ public final class CalcGridNode implements AutoCloseable {
           binding.localAddress(), slots, db.dialect(), verifier == null ? "off"
               : "on (" + verifier.algorithms() + ")");
       verdict.warnings().forEach(w -> log.warn("{}", w));
-      return new CalcGridNode(system, db, index, functions, binding, api.admission(), slots);
+      return new CalcGridNode(system, db, index, functions, binding, server.admission(), slots);
     } catch (Exception e) {
       system.terminate();
       db.close();
@@ -179,7 +180,7 @@ public final class CalcGridNode implements AutoCloseable {
     return FunctionRegistry.load();
   }
 
-  private static Api bindHttp(ActorSystem<Void> system, Config config, JobIndex index,
+  private static HttpServer bindHttp(ActorSystem<Void> system, Config config, JobIndex index,
       IdempotencyKeys keys, FunctionRegistry functions, Authentication auth) throws Exception {
     Duration ask = config.getDuration("calcgrid.http.ask-timeout");
     Config graph = config.getConfig("calcgrid.graph");
@@ -204,7 +205,7 @@ public final class CalcGridNode implements AutoCloseable {
         .newServerAt(config.getString("calcgrid.host"), config.getInt("calcgrid.http.port"))
         .bind(HttpApi.root(health.routes(), jobs.routes(), cluster.routes()))
         .toCompletableFuture().get(30, TimeUnit.SECONDS);
-    return new Api(binding, admission);
+    return new HttpServer(binding, admission);
   }
 
   /** Keys older than {@code keepFor} are forgotten at start and every hour. */
