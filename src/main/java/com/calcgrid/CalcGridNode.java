@@ -1,15 +1,26 @@
 package com.calcgrid;
 
+import com.calcgrid.api.Admission;
+import com.calcgrid.api.Authentication;
+import com.calcgrid.api.ClusterRoutes;
 import com.calcgrid.api.HealthRoutes;
 import com.calcgrid.api.HttpApi;
 import com.calcgrid.api.JobEventsSocket;
 import com.calcgrid.api.JobRoutes;
 import com.calcgrid.api.Json;
+import com.calcgrid.api.Submissions;
+import com.calcgrid.api.auth.AuthSettings;
+import com.calcgrid.api.auth.BindPolicy;
+import com.calcgrid.api.auth.TokenVerifier;
 import com.calcgrid.calc.FunctionRegistry;
+import com.calcgrid.calc.process.ProcessAllowlist;
 import com.calcgrid.cluster.NodeAddress;
 import com.calcgrid.cluster.Role;
 import com.calcgrid.cluster.SeedNodes;
 import com.calcgrid.graph.GraphLimits;
+import com.calcgrid.graph.GraphParser;
+import com.calcgrid.graph.JsonLimits;
+import com.calcgrid.job.IdempotencyKeys;
 import com.calcgrid.job.JobIndex;
 import com.calcgrid.job.JobSupervisor;
 import com.calcgrid.store.Database;
@@ -57,17 +68,22 @@ public final class CalcGridNode implements AutoCloseable {
   private final JobIndex index;
   private final FunctionRegistry functions;
   private final ServerBinding http;
+  private final Admission admission;
   private final int slots;
 
   private CalcGridNode(ActorSystem<Void> system, Database database, JobIndex index,
-      FunctionRegistry functions, ServerBinding http, int slots) {
+      FunctionRegistry functions, ServerBinding http, Admission admission, int slots) {
     this.system = system;
     this.database = database;
     this.index = index;
     this.functions = functions;
     this.http = http;
+    this.admission = admission;
     this.slots = slots;
   }
+
+  /** The bound HTTP server and the submission queue behind it. */
+  private record HttpServer(ServerBinding binding, Admission admission) {}
 
   /**
    * The node's configuration: {@code overrides} first, then the overlay file named by
@@ -107,8 +123,18 @@ public final class CalcGridNode implements AutoCloseable {
     return ConfigFactory.load(ConfigFactory.parseMap(fixed).withFallback(unresolved));
   }
 
-  /** Starts a node and returns once its HTTP API is bound. */
+  /**
+   * Starts a node and returns once its HTTP API is bound.
+   *
+   * @throws BindPolicy.UnsafeBindException when authentication is off and the node would listen
+   *     on a non-loopback address without the explicit opt-out
+   * @throws IllegalArgumentException when the authentication settings are incomplete
+   */
   public static CalcGridNode start(Config config) throws Exception {
+    AuthSettings authSettings = AuthSettings.fromConfig(config.getConfig("calcgrid.auth"));
+    BindPolicy.Verdict verdict = BindPolicy.check(config, authSettings);
+    TokenVerifier verifier = authSettings.enabled() ? TokenVerifier.create(authSettings) : null;
+    FunctionRegistry functions = functions(config);
     Path dataDir = Path.of(config.getString("calcgrid.data-dir"));
     Database db = Database.open(config.getConfig("calcgrid.db"));
     if (db.dialect().equals("h2")) {
@@ -127,7 +153,7 @@ public final class CalcGridNode implements AutoCloseable {
       Executor blocking = system.dispatchers()
           .lookup(DispatcherSelector.fromConfig("calcgrid.blocking-dispatcher"));
       JobIndex index = new JobIndex(db.dataSource(), blocking);
-      FunctionRegistry functions = FunctionRegistry.load();
+      IdempotencyKeys keys = new IdempotencyKeys(db.dataSource(), blocking);
       int slots = config.getInt("calcgrid.worker.slots");
 
       // on a node without the scheduler role this starts a proxy that routes to the others
@@ -144,7 +170,9 @@ public final class CalcGridNode implements AutoCloseable {
             functions, Json.MAPPER), "worker", Props.empty());
       }
 
-      ServerBinding binding = bindHttp(system, config, index, functions, roles);
+      HttpServer server = bindHttp(system, config, index, keys, functions,
+          new Authentication(verifier), roles);
+      ServerBinding binding = server.binding();
       PekkoManagement.get(system).start().toCompletableFuture().get(30, TimeUnit.SECONDS);
       if (bootstrap) {
         // finds the other pods through the Kubernetes API and forms or joins their cluster
@@ -158,9 +186,13 @@ public final class CalcGridNode implements AutoCloseable {
             return java.util.concurrent.CompletableFuture.completedFuture(Done.getInstance());
           });
       resumeUnfinished(system, index);
-      log.info("CalcGrid node up: roles {}, HTTP on {}, {} worker slots, database {}",
-          roles, binding.localAddress(), roles.contains(Role.WORKER) ? slots : 0, db.dialect());
-      return new CalcGridNode(system, db, index, functions, binding, slots);
+      purgeIdempotencyKeys(system, keys, config.getDuration("calcgrid.idempotency.keep-for"));
+      log.info("CalcGrid node up: roles {}, HTTP on {}, {} worker slots, database {}, "
+          + "authentication {}", roles, binding.localAddress(),
+          roles.contains(Role.WORKER) ? slots : 0, db.dialect(),
+          verifier == null ? "off" : "on (" + verifier.algorithms() + ")");
+      verdict.warnings().forEach(w -> log.warn("{}", w));
+      return new CalcGridNode(system, db, index, functions, binding, server.admission(), slots);
     } catch (Exception e) {
       system.terminate();
       db.close();
@@ -168,7 +200,6 @@ public final class CalcGridNode implements AutoCloseable {
     }
   }
 
-  /** Every node serves health checks; only api nodes serve the job API. */
   /** {@code calcgrid.discovery}: seed nodes (the default), or Kubernetes cluster bootstrap. */
   private static boolean usesKubernetesDiscovery(Config config) {
     String discovery = config.getString("calcgrid.discovery");
@@ -180,23 +211,59 @@ public final class CalcGridNode implements AutoCloseable {
     };
   }
 
-  private static ServerBinding bindHttp(ActorSystem<Void> system, Config config, JobIndex index,
-      FunctionRegistry functions, Set<Role> roles) throws Exception {
+  /**
+   * The node's functions. {@code process.run} reads its allowlist from the node's configuration
+   * as the functions are loaded.
+   */
+  public static FunctionRegistry functions(Config config) {
+    ProcessAllowlist.install(ProcessAllowlist.fromConfig(config));
+    return FunctionRegistry.load();
+  }
+
+  /** Every node serves health checks; only api nodes serve the job and cluster API. */
+  private static HttpServer bindHttp(ActorSystem<Void> system, Config config, JobIndex index,
+      IdempotencyKeys keys, FunctionRegistry functions, Authentication auth, Set<Role> roles)
+      throws Exception {
     Duration ask = config.getDuration("calcgrid.http.ask-timeout");
     Config graph = config.getConfig("calcgrid.graph");
     GraphLimits limits = new GraphLimits(graph.getInt("max-tasks"), graph.getInt("max-templates"),
         graph.getInt("max-deps-per-task"));
-    JobRoutes jobs = new JobRoutes(ClusterSharding.get(system), index, functions, limits,
+    GraphParser parser = new GraphParser(new JsonLimits(graph.getInt("json.max-nesting-depth"),
+        graph.getInt("json.max-string-length"), graph.getInt("json.max-number-length")));
+    Config limit = config.getConfig("calcgrid.limits");
+    Admission admission = new Admission(limit.getInt("max-submissions-in-flight"),
+        limit.getInt("max-submissions-in-flight-per-tenant"));
+    ClusterSharding sharding = ClusterSharding.get(system);
+    Submissions submissions = new Submissions(sharding, index, keys, functions, parser, limits,
+        admission, new Submissions.Settings(ask, limit.getDuration("body-read-timeout"),
+            limit.getInt("max-running-jobs-per-tenant"), limit.getInt("max-running-jobs")));
+    JobRoutes jobs = new JobRoutes(sharding, index, submissions, auth,
         new JobRoutes.Settings(ask, config.getInt("calcgrid.http.default-page"),
-            config.getInt("calcgrid.http.max-page"), "default"),
-        new JobEventsSocket(system, ask, config.getInt("calcgrid.http.websocket-buffer")));
+            config.getInt("calcgrid.http.max-page")),
+        new JobEventsSocket(system, config.getInt("calcgrid.http.websocket-buffer")));
     HealthRoutes health = new HealthRoutes(system, index, Duration.ofSeconds(2));
-    Route root = roles.contains(Role.API) ? HttpApi.root(health.routes(), jobs.routes())
+    ClusterRoutes cluster = new ClusterRoutes(system, auth);
+    Route root = roles.contains(Role.API)
+        ? HttpApi.root(health.routes(), jobs.routes(), cluster.routes())
         : HttpApi.root(health.routes());
-    return Http.get(system)
+    ServerBinding binding = Http.get(system)
         .newServerAt(config.getString("calcgrid.host"), config.getInt("calcgrid.http.port"))
         .bind(root)
         .toCompletableFuture().get(30, TimeUnit.SECONDS);
+    return new HttpServer(binding, admission);
+  }
+
+  /** Keys older than {@code keepFor} are forgotten at start and every hour. */
+  private static void purgeIdempotencyKeys(ActorSystem<Void> system, IdempotencyKeys keys,
+      Duration keepFor) {
+    system.scheduler().scheduleWithFixedDelay(Duration.ofSeconds(5), Duration.ofHours(1),
+        () -> keys.purge(java.time.Instant.now().minus(keepFor)).whenComplete((n, e) -> {
+          if (e != null) {
+            log.warn("could not purge old idempotency keys: {}", e.toString());
+          } else if (n > 0) {
+            log.info("forgot {} idempotency key(s) older than {}", n, keepFor);
+          }
+        }), system.executionContext());
   }
 
   /** The database may still be starting (containers start together): wait for it, bounded. */
@@ -252,6 +319,11 @@ public final class CalcGridNode implements AutoCloseable {
 
   public int slots() {
     return slots;
+  }
+
+  /** The node's submission queue: in flight now, and the most ever. */
+  public Admission admission() {
+    return admission;
   }
 
   /** Leaves the cluster and stops, waiting at most 30 seconds. */

@@ -1,6 +1,8 @@
 package com.calcgrid.api;
 
+import java.time.Duration;
 import java.util.Map;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
@@ -22,15 +24,23 @@ public final class HttpApi extends AllDirectives {
 
   public static Route root(Route first, Route... more) {
     HttpApi d = new HttpApi();
-    return d.handleExceptions(exceptions(), () -> d.handleRejections(rejections(),
-        () -> d.concat(first, more)));
+    return d.withRequestTimeoutResponse(request -> Json.unavailable(
+            "the server did not answer in time; the request may or may not have taken effect",
+            Duration.ofSeconds(2)),
+        () -> d.handleExceptions(exceptions(), () -> d.handleRejections(rejections(),
+            () -> d.concat(first, more))));
+  }
+
+  /** 413 for a body over {@code calcgrid.http.max-body}. */
+  static HttpResponse tooLarge(EntityStreamSizeException e) {
+    return Json.problem(StatusCodes.PAYLOAD_TOO_LARGE, "body-too-large",
+        "Request body too large", "the request body exceeds the limit of " + e.limit()
+            + " bytes (calcgrid.http.max-body)", Map.of("limit", e.limit()));
   }
 
   private static ExceptionHandler exceptions() {
     return ExceptionHandler.newBuilder()
-        .match(EntityStreamSizeException.class, e -> new HttpApi().complete(Json.problem(
-            StatusCodes.PAYLOAD_TOO_LARGE, "body-too-large", "Request body too large",
-            "the request body exceeds the limit of " + e.limit() + " bytes")))
+        .match(EntityStreamSizeException.class, e -> new HttpApi().complete(tooLarge(e)))
         .matchAny(e -> {
           log.error("request failed", e);
           return new HttpApi().complete(Json.problem(StatusCodes.INTERNAL_SERVER_ERROR,

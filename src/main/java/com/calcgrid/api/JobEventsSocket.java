@@ -1,7 +1,6 @@
 package com.calcgrid.api;
 
 import com.calcgrid.job.JobSupervisor;
-import java.time.Duration;
 import java.util.UUID;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -24,27 +23,19 @@ import org.apache.pekko.stream.javadsl.Source;
  */
 public final class JobEventsSocket extends AllDirectives {
   private final ActorSystem<?> system;
-  private final Duration askTimeout;
   private final int bufferSize;
 
-  public JobEventsSocket(ActorSystem<?> system, Duration askTimeout, int bufferSize) {
+  public JobEventsSocket(ActorSystem<?> system, int bufferSize) {
     this.system = system;
-    this.askTimeout = askTimeout;
     this.bufferSize = bufferSize;
   }
 
-  /** Answers 404 for an unknown job before upgrading, so clients get a plain HTTP error. */
-  Route route(String id, EntityRef<JobSupervisor.Command> job) {
-    return onComplete(job.ask(JobSupervisor.GetJob::new, askTimeout), reply -> {
-      if (reply.isFailure()) {
-        return complete(Json.unavailable("the job's supervisor did not answer in time",
-            Duration.ofSeconds(2)));
-      }
-      if (reply.get().job() == null) {
-        return complete(Json.notFound("no job '" + id + "'"));
-      }
-      return handleWebSocketMessages(flow(job));
-    });
+  /**
+   * Upgrades to the job's event stream. The caller has checked that the job exists and that
+   * the client may see it, so unknown and foreign jobs get a plain HTTP 404 before any upgrade.
+   */
+  Route route(EntityRef<JobSupervisor.Command> job) {
+    return handleWebSocketMessages(flow(job));
   }
 
   private Flow<Message, Message, NotUsed> flow(EntityRef<JobSupervisor.Command> job) {

@@ -1,115 +1,99 @@
 package com.calcgrid.api;
 
-import com.calcgrid.calc.FunctionRegistry;
-import com.calcgrid.graph.GraphLimits;
-import com.calcgrid.graph.GraphSpec;
-import com.calcgrid.graph.GraphValidator;
-import com.calcgrid.graph.InvalidGraphException;
-import com.calcgrid.graph.TaskTemplate;
+import com.calcgrid.api.auth.AccessRole;
+import com.calcgrid.api.auth.Caller;
 import com.calcgrid.job.JobIndex;
 import com.calcgrid.job.JobStatus;
 import com.calcgrid.job.JobSupervisor;
+import com.calcgrid.job.JobView;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
-import org.apache.pekko.http.javadsl.model.headers.Location;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 
-/** {@code /api/v1/jobs}: submit, list, inspect, cancel, results, live events. */
+/**
+ * {@code /api/v1/jobs}: submit, list, inspect, cancel, results, live events. Every route needs
+ * a caller ({@link Authentication}); a job of another tenant answers 404 exactly as a job that
+ * does not exist, except to admins.
+ */
 public final class JobRoutes extends AllDirectives {
   private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
-  /** @param tenant the tenant of every job until authentication assigns one per caller */
-  public record Settings(Duration askTimeout, int defaultPage, int maxPage, String tenant) {}
+  public record Settings(Duration askTimeout, int defaultPage, int maxPage) {}
 
   private final ClusterSharding sharding;
   private final JobIndex index;
-  private final FunctionRegistry functions;
-  private final GraphLimits limits;
+  private final Submissions submissions;
+  private final Authentication auth;
   private final Settings settings;
   private final JobEventsSocket events;
 
-  public JobRoutes(ClusterSharding sharding, JobIndex index, FunctionRegistry functions,
-      GraphLimits limits, Settings settings, JobEventsSocket events) {
+  public JobRoutes(ClusterSharding sharding, JobIndex index, Submissions submissions,
+      Authentication auth, Settings settings, JobEventsSocket events) {
     this.sharding = sharding;
     this.index = index;
-    this.functions = functions;
-    this.limits = limits;
+    this.submissions = submissions;
+    this.auth = auth;
     this.settings = settings;
     this.events = events;
   }
 
   public Route routes() {
-    return pathPrefix("api", () -> pathPrefix("v1", () -> pathPrefix("jobs", () -> concat(
-        pathEndOrSingleSlash(() -> concat(post(this::submit), get(this::list))),
-        pathPrefix(PathMatchers.segment(), id -> JOB_ID.matcher(id).matches()
-            ? jobRoutes(id)
-            : complete(Json.notFound("no job '" + id + "'")))))));
+    return pathPrefix("api", () -> pathPrefix("v1", () -> pathPrefix("jobs", () ->
+        auth.authenticated(caller -> concat(
+            pathEndOrSingleSlash(() -> concat(
+                post(() -> auth.authorize(caller, AccessRole.SUBMITTER, "submit jobs",
+                    () -> submissions.submit(caller))),
+                get(() -> auth.authorize(caller, AccessRole.VIEWER, "list jobs",
+                    () -> list(caller))))),
+            pathPrefix(PathMatchers.segment(), id -> JOB_ID.matcher(id).matches()
+                ? jobRoutes(caller, id)
+                : complete(Json.notFound("no job '" + id + "'"))))))));
   }
 
-  private Route jobRoutes(String id) {
+  private Route jobRoutes(Caller caller, String id) {
     return concat(
-        pathEndOrSingleSlash(() -> get(() -> getJob(id))),
+        pathEndOrSingleSlash(() -> get(() -> viewer(caller, id, job -> complete(Json.ok(job))))),
         path(PathMatchers.segment("tasks").slash(PathMatchers.segment()),
-            taskId -> get(() -> getTask(id, taskId))),
-        path("results", () -> get(() -> parameterMap(p -> results(id, p)))),
-        path("cancel", () -> post(() -> cancel(id))),
-        path("events", () -> get(() -> events.route(id, entity(id)))));
+            taskId -> get(() -> viewer(caller, id, job -> getTask(id, taskId)))),
+        path("results", () -> get(() -> parameterMap(p ->
+            viewer(caller, id, job -> results(id, p))))),
+        path("cancel", () -> post(() -> auth.authorize(caller, AccessRole.SUBMITTER,
+            "cancel jobs", () -> visible(caller, id, job -> cancel(id))))),
+        path("events", () -> get(() -> viewer(caller, id, job -> events.route(entity(id))))));
   }
 
-  private Route submit() {
-    return entity(Unmarshaller.entityToByteString(), body -> {
-      GraphSpec graph;
-      try {
-        graph = GraphValidator.parseAndValidate(body.toArray(), functions, limits);
-      } catch (InvalidGraphException e) {
-        return complete(Json.problem(StatusCodes.BAD_REQUEST, "invalid-graph", "Invalid graph",
-            e.getMessage(), Map.of("errors", e.problems())));
+  private Route viewer(Caller caller, String id, Function<JobView, Route> inner) {
+    return auth.authorize(caller, AccessRole.VIEWER, "read jobs",
+        () -> visible(caller, id, inner));
+  }
+
+  /**
+   * Runs {@code inner} with the job if the caller may see it; 404 if it does not exist or
+   * belongs to another tenant, so that job ids of other desks cannot be probed.
+   */
+  private Route visible(Caller caller, String id, Function<JobView, Route> inner) {
+    return onComplete(entity(id).ask(JobSupervisor.GetJob::new, settings.askTimeout()), reply -> {
+      if (reply.isFailure()) {
+        return complete(timeout(reply.failed().get()));
       }
-      String id = UUID.randomUUID().toString();
-      int taskCount = graph.tasks().stream().mapToInt(TaskTemplate::count).sum();
-      Instant now = Instant.now();
-      CompletionStage<HttpResponse> response = index
-          .recordSubmitted(id, settings.tenant(), graph.name(), taskCount, now)
-          .thenCompose(v -> entity(id).<JobSupervisor.Accepted>askWithStatus(
-              reply -> new JobSupervisor.Submit(graph, settings.tenant(), reply),
-              settings.askTimeout()))
-          .thenApply(accepted -> accepted(id, graph.name(), taskCount, now))
-          .exceptionally(e -> Json.unavailable("the job could not be stored in time ("
-              + rootMessage(e) + "); it may still have been accepted as " + id
-              + ": check GET /api/v1/jobs/" + id + " before submitting again",
-              Duration.ofSeconds(2)));
-      return completeWithFuture(response);
+      JobView job = reply.get().job();
+      if (job == null || !caller.sees(job.tenant())) {
+        return complete(Json.notFound("no job '" + id + "'"));
+      }
+      return inner.apply(job);
     });
   }
 
-  private static HttpResponse accepted(String id, String name, int taskCount, Instant at) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("id", id);
-    body.put("name", name);
-    body.put("state", JobStatus.RUNNING);
-    body.put("taskCount", taskCount);
-    body.put("submittedAt", at);
-    body.put("links", Map.of(
-        "self", "/api/v1/jobs/" + id,
-        "events", "/api/v1/jobs/" + id + "/events",
-        "results", "/api/v1/jobs/" + id + "/results"));
-    return Json.response(StatusCodes.ACCEPTED, body).addHeader(Location.create("/api/v1/jobs/" + id));
-  }
-
-  private Route list() {
+  private Route list(Caller caller) {
     return parameterMap(p -> {
       JobStatus state = null;
       if (p.containsKey("state")) {
@@ -120,22 +104,23 @@ public final class JobRoutes extends AllDirectives {
               + p.get("state") + "'"));
         }
       }
+      String tenant = p.get("tenant");
+      if (!caller.isAdmin()) {
+        if (tenant != null && !tenant.equals(caller.tenant())) {
+          return complete(Authentication.forbidden(caller, AccessRole.ADMIN,
+              "list the jobs of another tenant"));
+        }
+        tenant = caller.tenant();
+      }
       Paging paging = Paging.of(p, settings.defaultPage(), settings.maxPage());
       if (paging.error() != null) {
         return complete(paging.error());
       }
-      JobStatus filter = state;
-      return completeWithFuture(index.list(null, filter, paging.offset(), paging.limit())
+      return completeWithFuture(index.list(tenant, state, paging.offset(), paging.limit())
           .thenApply(Json::ok)
           .exceptionally(e -> Json.unavailable("the job index did not answer: " + rootMessage(e),
               Duration.ofSeconds(2))));
     });
-  }
-
-  private Route getJob(String id) {
-    return completeWithFuture(entity(id).ask(JobSupervisor.GetJob::new, settings.askTimeout())
-        .thenApply(r -> r.job() == null ? Json.notFound("no job '" + id + "'") : Json.ok(r.job()))
-        .exceptionally(this::timeout));
   }
 
   private Route getTask(String id, String taskId) {

@@ -89,6 +89,13 @@ public final class Json {
         .addHeader(RetryAfter.create(Math.max(1, retryAfter.toSeconds())));
   }
 
+  /** 429 with Retry-After: this caller sent more than it may; nothing was changed. */
+  public static HttpResponse tooManyRequests(String type, String title, String detail,
+      Duration retryAfter) {
+    return problem(StatusCodes.TOO_MANY_REQUESTS, type, title, detail)
+        .addHeader(RetryAfter.create(Math.max(1, retryAfter.toSeconds())));
+  }
+
   public static HttpResponse notFound(String what) {
     return problem(StatusCodes.NOT_FOUND, "not-found", "Not found", what);
   }

@@ -1,6 +1,7 @@
 package com.calcgrid.calc;
 
 import com.calcgrid.calc.pricing.BsPrice;
+import com.calcgrid.calc.process.ProcessRun;
 import com.calcgrid.calc.risk.RiskAggregate;
 import com.calcgrid.calc.risk.RiskPortfolio;
 import com.calcgrid.calc.risk.RiskRevalue;
@@ -15,6 +16,6 @@ public final class BuiltinFunctions implements CalcProvider {
   @Override
   public List<CalcFunction> functions() {
     return List.of(new BsPrice(), new RiskPortfolio(), new RiskRevalue(), new RiskAggregate(),
-        new RiskVar(), new Sum(), new Sleep(), new Fail());
+        new RiskVar(), new Sum(), new Sleep(), new Fail(), new ProcessRun());
   }
 }

@@ -1,6 +1,7 @@
 package com.calcgrid.cli;
 
 import com.calcgrid.CalcGridNode;
+import com.calcgrid.api.auth.BindPolicy;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -10,7 +11,11 @@ import picocli.CommandLine.Command;
     description = {"Start a CalcGrid node.",
         "Settings come from the environment: CALCGRID_HTTP_PORT [8080], CALCGRID_DATA_DIR [./data],",
         "CALCGRID_REMOTE_PORT [25520], CALCGRID_MANAGEMENT_PORT [8558], CALCGRID_SLOTS [cores],",
-        "CALCGRID_HOST [127.0.0.1], CALCGRID_CONFIG (an overlay file such as conf/postgres.conf)."})
+        "CALCGRID_HOST [127.0.0.1], CALCGRID_CONFIG (an overlay file such as conf/postgres.conf).",
+        "Authentication: CALCGRID_AUTH_JWKS or CALCGRID_AUTH_HS256_SECRET, CALCGRID_AUTH_ISSUER,",
+        "CALCGRID_AUTH_AUDIENCE [calcgrid]. Without it the node listens on loopback only",
+        "(see docs/security.md).",
+        "Exit codes: 0 running, 2 refused to start (unsafe or invalid settings), 1 other failure."})
 public final class NodeCommand implements Callable<Integer> {
   private static volatile boolean running;
 
@@ -21,7 +26,13 @@ public final class NodeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    CalcGridNode node = CalcGridNode.start(CalcGridNode.loadConfig(Map.of()));
+    CalcGridNode node;
+    try {
+      node = CalcGridNode.start(CalcGridNode.loadConfig(Map.of()));
+    } catch (BindPolicy.UnsafeBindException | IllegalArgumentException e) {
+      System.err.println("calcgrid node: " + e.getMessage());
+      return 2;
+    }
     running = true;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {

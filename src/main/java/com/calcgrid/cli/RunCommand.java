@@ -2,7 +2,6 @@ package com.calcgrid.cli;
 
 import com.calcgrid.CalcGridNode;
 import com.calcgrid.api.Json;
-import com.calcgrid.calc.FunctionRegistry;
 import com.calcgrid.graph.GraphLimits;
 import com.calcgrid.graph.GraphSpec;
 import com.calcgrid.graph.GraphValidator;
@@ -12,6 +11,7 @@ import com.calcgrid.job.JobStatus;
 import com.calcgrid.job.JobSupervisor;
 import com.calcgrid.job.JobView;
 import com.calcgrid.job.ResultsView;
+import com.typesafe.config.Config;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,18 +59,11 @@ public final class RunCommand implements Callable<Integer> {
       System.err.println("calcgrid run: no such file: " + graphFile);
       return 2;
     }
-    GraphSpec graph;
-    try {
-      graph = GraphValidator.parseAndValidate(Files.readAllBytes(graphFile),
-          FunctionRegistry.load(), GraphLimits.DEFAULT);
-    } catch (InvalidGraphException e) {
-      System.err.println("calcgrid run: " + graphFile + " is not a valid graph:");
-      e.problems().forEach(p -> System.err.println("  " + p));
-      return 2;
-    }
     Path dir = dataDir != null ? dataDir : Files.createTempDirectory("calcgrid-run");
     Map<String, Object> overrides = new HashMap<>();
     overrides.put("calcgrid.data-dir", dir.toAbsolutePath().toString());
+    // an embedded run serves nobody else
+    overrides.put("calcgrid.host", "127.0.0.1");
     overrides.put("calcgrid.http.port", 0);
     overrides.put("calcgrid.management.port", 0);
     overrides.put("pekko.remote.artery.canonical.port", 0);
@@ -78,7 +71,20 @@ public final class RunCommand implements Callable<Integer> {
     if (slots != null) {
       overrides.put("calcgrid.worker.slots", slots);
     }
-    try (CalcGridNode node = CalcGridNode.start(CalcGridNode.loadConfig(overrides))) {
+    Config config = CalcGridNode.loadConfig(overrides);
+    GraphSpec graph;
+    try {
+      graph = GraphValidator.parseAndValidate(Files.readAllBytes(graphFile),
+          CalcGridNode.functions(config), GraphLimits.DEFAULT);
+    } catch (InvalidGraphException e) {
+      System.err.println("calcgrid run: " + graphFile + " is not a valid graph:");
+      e.problems().forEach(p -> System.err.println("  " + p));
+      if (dataDir == null) {
+        deleteTree(dir);
+      }
+      return 2;
+    }
+    try (CalcGridNode node = CalcGridNode.start(config)) {
       return runJob(node, graph);
     } finally {
       if (dataDir == null) {

@@ -39,6 +39,14 @@ public final class SubmitCommand implements Callable<Integer> {
   @Option(names = {"-o", "--out"}, description = "with --follow: write the results here")
   Path out;
 
+  @Option(names = "--token", description = "bearer token, when the node requires one "
+      + "[env CALCGRID_TOKEN]", defaultValue = "${env:CALCGRID_TOKEN}")
+  String token;
+
+  @Option(names = "--idempotency-key", description = "submit at most once under this key: "
+      + "a retry with the same key and graph gets the same job")
+  String idempotencyKey;
+
   private final HttpClient http = HttpClient.newBuilder()
       .connectTimeout(Duration.ofSeconds(10)).build();
 
@@ -48,11 +56,14 @@ public final class SubmitCommand implements Callable<Integer> {
       System.err.println("calcgrid submit: no such file: " + graphFile);
       return 2;
     }
-    HttpResponse<String> posted = http.send(HttpRequest.newBuilder(url.resolve("/api/v1/jobs"))
+    HttpRequest.Builder post = authorized(HttpRequest.newBuilder(url.resolve("/api/v1/jobs")))
         .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofFile(graphFile)).build(),
-        HttpResponse.BodyHandlers.ofString());
-    if (posted.statusCode() != 202) {
+        .POST(HttpRequest.BodyPublishers.ofFile(graphFile));
+    if (idempotencyKey != null) {
+      post.header("Idempotency-Key", idempotencyKey);
+    }
+    HttpResponse<String> posted = http.send(post.build(), HttpResponse.BodyHandlers.ofString());
+    if (posted.statusCode() != 202 && posted.statusCode() != 200) {
       System.err.println("calcgrid submit: rejected with " + posted.statusCode() + ":");
       System.err.println(posted.body());
       return posted.statusCode() / 100 == 4 ? 2 : 1;
@@ -65,8 +76,8 @@ public final class SubmitCommand implements Callable<Integer> {
     }
     System.err.println("job " + id + " accepted: " + accepted.get("taskCount") + " tasks");
     JsonNode finished = follow(id, accepted.get("name").asText(), accepted.get("taskCount").asInt());
-    HttpResponse<String> results = http.send(HttpRequest.newBuilder(
-        url.resolve("/api/v1/jobs/" + id + "/results")).GET().build(),
+    HttpResponse<String> results = http.send(authorized(HttpRequest.newBuilder(
+        url.resolve("/api/v1/jobs/" + id + "/results"))).GET().build(),
         HttpResponse.BodyHandlers.ofString());
     String body = Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(
         Json.MAPPER.readTree(results.body()).get("results"));
@@ -88,7 +99,11 @@ public final class SubmitCommand implements Callable<Integer> {
     URI ws = URI.create(url.toString().replaceFirst("^http", "ws"))
         .resolve("/api/v1/jobs/" + id + "/events");
     try (Progress progress = new Progress(name, tasks)) {
-      WebSocket socket = http.newWebSocketBuilder().buildAsync(ws, new WebSocket.Listener() {
+      WebSocket.Builder builder = http.newWebSocketBuilder();
+      if (token != null && !token.isBlank()) {
+        builder.header("Authorization", "Bearer " + token.strip());
+      }
+      WebSocket socket = builder.buildAsync(ws, new WebSocket.Listener() {
         private final StringBuilder text = new StringBuilder();
 
         @Override
@@ -135,6 +150,11 @@ public final class SubmitCommand implements Callable<Integer> {
       socket.abort();
       return result;
     }
+  }
+
+  private HttpRequest.Builder authorized(HttpRequest.Builder request) {
+    return token == null || token.isBlank() ? request
+        : request.header("Authorization", "Bearer " + token.strip());
   }
 
   private static Map<String, Integer> counts(JsonNode node) {

@@ -23,7 +23,7 @@ record DepEdges(int[][] target, int[][] position) {
     for (int t = 0; t < n; t++) {
       List<String> deps = tasks.get(t).deps() == null ? List.of() : tasks.get(t).deps();
       if (deps.size() > limits.maxDepsPerTemplate()) {
-        problems.add("tasks[" + t + "].deps", "has " + deps.size()
+        problems.addLimit("tasks[" + t + "].deps", "has " + deps.size()
             + " dependencies; the limit is " + limits.maxDepsPerTemplate());
         target[t] = NONE;
         position[t] = NONE;

@@ -51,7 +51,7 @@ public final class GraphValidator {
     }
     if (tasks.size() > limits.maxTemplates()) {
       // Stop here: the other checks would spend time in proportion to an oversized graph.
-      throw new InvalidGraphException("tasks", "has " + tasks.size()
+      throw InvalidGraphException.overLimit("tasks", "has " + tasks.size()
           + " task templates; the limit is " + limits.maxTemplates());
     }
     Problems problems = new Problems();
@@ -196,7 +196,7 @@ public final class GraphValidator {
     }
     if (total > limits.maxTasks()) {
       String count = total == Long.MAX_VALUE ? "more than " + Long.MAX_VALUE : "" + total;
-      problems.add("tasks", "the graph expands to " + count + " tasks; the limit is "
+      problems.addLimit("tasks", "the graph expands to " + count + " tasks; the limit is "
           + limits.maxTasks() + " (largest: tasks[" + largest + "] "
           + Text.quote(String.valueOf(tasks.get(largest).id())) + " with " + counts[largest]
           + ")");

@@ -13,6 +13,13 @@ final class Problems {
 
   private final List<GraphProblem> list = new ArrayList<>();
   private int dropped;
+  private int limits;
+
+  /** A graph that exceeds a {@link GraphLimits} size limit but may otherwise be fine. */
+  void addLimit(String where, String message) {
+    limits++;
+    add(where, message);
+  }
 
   void add(String where, String message) {
     if (list.size() < MAX) {
@@ -39,6 +46,6 @@ final class Problems {
     if (dropped > 0) {
       out.set(MAX - 1, new GraphProblem("$", (dropped + 1) + " more problems not shown"));
     }
-    throw new InvalidGraphException(out);
+    throw new InvalidGraphException(out, limits == list.size() + dropped);
   }
 }

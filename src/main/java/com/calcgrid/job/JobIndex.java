@@ -23,6 +23,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class JobIndex {
   private static final Logger log = LoggerFactory.getLogger(JobIndex.class);
+  /** SQLSTATE of a duplicate key, in H2 and PostgreSQL alike. */
+  static final String UNIQUE_VIOLATION = "23505";
 
   /** One row of the listing. */
   public record Entry(String id, String tenant, String name, JobStatus state, int taskCount,
@@ -39,21 +41,79 @@ public final class JobIndex {
     this.blocking = blocking;
   }
 
+  /** How {@link #admit} decided. {@code running} is the count that was over its limit. */
+  public enum Admitted { ADMITTED, ALREADY_LISTED, TENANT_FULL, CLUSTER_FULL }
+
+  /** The decision of {@link #admit}, with the count that decided it. */
+  public record Decision(Admitted outcome, int running, int limit) {}
+
+  /**
+   * Lists a new job unless its tenant or the whole cluster already runs as many jobs as they
+   * may. Counts come from this table, which every node shares, so the limits hold cluster-wide;
+   * submissions admitted at the same moment on several nodes can pass them by at most their
+   * number (the counts are not locked). A job whose id is already listed (an idempotent retry)
+   * is {@link Admitted#ALREADY_LISTED} and not counted.
+   */
+  public CompletionStage<Decision> admit(String id, String tenant, String name, int taskCount,
+      Instant submittedAt, int maxRunningPerTenant, int maxRunning) {
+    return run(c -> {
+      if (count(c, "SELECT COUNT(*) FROM calcgrid_jobs WHERE id = ?", id) > 0) {
+        return new Decision(Admitted.ALREADY_LISTED, 0, maxRunningPerTenant);
+      }
+      int tenantRunning = count(c, "SELECT COUNT(*) FROM calcgrid_jobs WHERE tenant = ? AND state = ?",
+          tenant, JobStatus.RUNNING.name());
+      if (tenantRunning >= maxRunningPerTenant) {
+        return new Decision(Admitted.TENANT_FULL, tenantRunning, maxRunningPerTenant);
+      }
+      int running = count(c, "SELECT COUNT(*) FROM calcgrid_jobs WHERE state = ?",
+          JobStatus.RUNNING.name());
+      if (running >= maxRunning) {
+        return new Decision(Admitted.CLUSTER_FULL, running, maxRunning);
+      }
+      try {
+        insert(c, id, tenant, name, taskCount, submittedAt);
+        return new Decision(Admitted.ADMITTED, tenantRunning, maxRunningPerTenant);
+      } catch (SQLException e) {
+        if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
+          return new Decision(Admitted.ALREADY_LISTED, tenantRunning, maxRunningPerTenant);
+        }
+        throw e;
+      }
+    });
+  }
+
+  private static int count(Connection c, String sql, String... args) throws SQLException {
+    try (PreparedStatement st = c.prepareStatement(sql)) {
+      for (int i = 0; i < args.length; i++) {
+        st.setString(i + 1, args[i]);
+      }
+      try (ResultSet rs = st.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    }
+  }
+
   public CompletionStage<Void> recordSubmitted(String id, String tenant, String name,
       int taskCount, Instant submittedAt) {
     return run(c -> {
-      try (PreparedStatement st = c.prepareStatement("INSERT INTO calcgrid_jobs "
-          + "(id, tenant, name, state, task_count, submitted_at) VALUES (?, ?, ?, ?, ?, ?)")) {
-        st.setString(1, id);
-        st.setString(2, tenant);
-        st.setString(3, name);
-        st.setString(4, JobStatus.RUNNING.name());
-        st.setInt(5, taskCount);
-        st.setTimestamp(6, Timestamp.from(submittedAt));
-        st.executeUpdate();
-      }
+      insert(c, id, tenant, name, taskCount, submittedAt);
       return null;
     });
+  }
+
+  private static void insert(Connection c, String id, String tenant, String name, int taskCount,
+      Instant submittedAt) throws SQLException {
+    try (PreparedStatement st = c.prepareStatement("INSERT INTO calcgrid_jobs "
+        + "(id, tenant, name, state, task_count, submitted_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+      st.setString(1, id);
+      st.setString(2, tenant);
+      st.setString(3, name);
+      st.setString(4, JobStatus.RUNNING.name());
+      st.setInt(5, taskCount);
+      st.setTimestamp(6, Timestamp.from(submittedAt));
+      st.executeUpdate();
+    }
   }
 
   /** Best effort: a lost update is repaired when the job next recovers. */

@@ -3,6 +3,9 @@ package com.calcgrid.graph;
 import static com.calcgrid.graph.GraphAssertions.assertProblem;
 import static com.calcgrid.graph.GraphAssertions.validateProblems;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -47,5 +50,26 @@ class GraphLimitsTest {
         + " 'range': [0, 9223372036854775807]}}]}");
     assertProblem(problems, "tasks", "more than 9223372036854775807 tasks", "limit is 2000000");
     assertEquals(1, problems.size());
+  }
+
+  /** The API answers 422 for graphs that are only too large, 400 for anything malformed. */
+  @Test
+  void onlyGraphsThatAreMerelyTooLargeAreOverLimit() {
+    assertTrue(overLimit("{'tasks': [{'id': 'px', 'fn': 't.noop',"
+        + " 'forEach': {'param': 'i', 'range': [0, 11]}}]}", new GraphLimits(10, 10, 10)));
+    assertTrue(overLimit("{'tasks': [{'id': 'a', 'fn': 't.noop'}, {'id': 'b', 'fn': 't.noop'}]}",
+        new GraphLimits(10, 1, 10)));
+    assertTrue(overLimit("{'tasks': [{'id': 'a', 'fn': 't.noop'}, {'id': 'b', 'fn': 't.noop'},"
+        + " {'id': 'c', 'fn': 't.noop', 'deps': ['a', 'b']}]}", new GraphLimits(10, 10, 1)));
+    assertFalse(overLimit("{'tasks': [{'id': 'px', 'fn': 't.nope',"
+        + " 'forEach': {'param': 'i', 'range': [0, 11]}}]}", new GraphLimits(10, 10, 10)));
+    assertFalse(overLimit("{'tasks': [{'id': 'a', 'fn': 't.noop', 'deps': ['zz']}]}",
+        GraphLimits.DEFAULT));
+  }
+
+  private static boolean overLimit(String graph, GraphLimits limits) {
+    GraphSpec spec = GraphParser.parse(GraphAssertions.json(graph));
+    return assertThrows(InvalidGraphException.class,
+        () -> GraphValidator.validate(spec, TestFunctions.REGISTRY, limits)).overLimit();
   }
 }

@@ -7,6 +7,7 @@ import com.calcgrid.testing.Api;
 import com.calcgrid.testing.Postgres;
 import com.calcgrid.testing.TestNodes;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -45,6 +46,38 @@ class PostgresIT {
       assertEquals(100, Api.json(api.get("/api/v1/jobs/" + id + "/results"))
           .get("results").get("sum").asInt());
       assertEquals(2, api.task(id, "flaky").get("attempts").asInt());
+    }
+  }
+
+  @Test
+  void idempotencyKeysAndRunningLimitsWorkOnPostgres() throws Exception {
+    Postgres.Db db = Postgres.freshDatabase();
+    String graph = "{\"tasks\": [{\"id\": \"a\", \"fn\": \"util.sum\", \"params\": {\"value\": 3}}]}";
+    String id;
+    Map<String, Object> limits = Map.of("calcgrid.limits.max-running-jobs-per-tenant", 1);
+    try (CalcGridNode node = TestNodes.postgres(db, limits)) {
+      Api api = new Api(node.httpPort());
+      HttpResponse<String> first = api.post("/api/v1/jobs", graph, "Idempotency-Key", "pg-key");
+      assertEquals(202, first.statusCode(), first.body());
+      id = Api.json(first).get("id").asText();
+      HttpResponse<String> again = api.post("/api/v1/jobs", graph, "Idempotency-Key", "pg-key");
+      assertEquals(200, again.statusCode(), again.body());
+      assertEquals(id, Api.json(again).get("id").asText());
+      assertEquals(409, api.post("/api/v1/jobs", graph.replace("3", "4"),
+          "Idempotency-Key", "pg-key").statusCode());
+      api.awaitFinished(id, WAIT);
+
+      String slow = api.submit("{\"tasks\": [{\"id\": \"s\", \"fn\": \"util.sleep\","
+          + " \"params\": {\"ms\": 60000}}]}");
+      HttpResponse<String> refused = api.post("/api/v1/jobs", graph);
+      assertEquals(429, refused.statusCode(), refused.body());
+      assertEquals(200, api.post("/api/v1/jobs/" + slow + "/cancel", "").statusCode());
+    }
+    try (CalcGridNode again = TestNodes.postgres(db, limits)) {
+      HttpResponse<String> replay = new Api(again.httpPort()).post("/api/v1/jobs", graph,
+          "Idempotency-Key", "pg-key");
+      assertEquals(200, replay.statusCode(), replay.body());
+      assertEquals(id, Api.json(replay).get("id").asText());
     }
   }
 }

@@ -13,16 +13,39 @@ import java.util.function.Predicate;
 /** A real HTTP client against a bound CalcGrid node. */
 public final class Api {
   public static final ObjectMapper JSON = new ObjectMapper();
-  private final HttpClient http = HttpClient.newBuilder()
-      .connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http;
   private final String base;
+  private final String token;
 
   public Api(int port) {
     this("127.0.0.1", port);
   }
 
   public Api(String host, int port) {
-    this.base = "http://" + host + ":" + port;
+    this(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(),
+        "http://" + host + ":" + port, null);
+  }
+
+  private Api(HttpClient http, String base, String token) {
+    this.http = http;
+    this.base = base;
+    this.token = token;
+  }
+
+  /** The same node, calling with {@code Authorization: Bearer token} (null: no header). */
+  public Api as(String token) {
+    return new Api(http, base, token);
+  }
+
+  /** A request to {@code path} with this client's token, if any. */
+  public HttpRequest.Builder request(String path) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
+        .timeout(Duration.ofSeconds(30));
+    return token == null ? b : b.header("Authorization", "Bearer " + token);
+  }
+
+  public HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   public String base() {
@@ -33,17 +56,18 @@ public final class Api {
     return http;
   }
 
-  public HttpResponse<String> post(String path, String body) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(base + path))
-        .timeout(Duration.ofSeconds(30))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-        HttpResponse.BodyHandlers.ofString());
+  /** POST with a JSON body; {@code headers} are name, value pairs. */
+  public HttpResponse<String> post(String path, String body, String... headers) throws Exception {
+    HttpRequest.Builder b = request(path).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body));
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    return send(b);
   }
 
   public HttpResponse<String> get(String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(base + path))
-        .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    return send(request(path).GET());
   }
 
   public static JsonNode json(HttpResponse<String> response) throws IOException {

@@ -92,6 +92,14 @@ public final class NodeProcess implements AutoCloseable {
     return process.isAlive();
   }
 
+  /** Waits (bounded) for the process to end by itself; returns its exit code. */
+  public int awaitExit(Duration timeout) throws InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError("node still running after " + timeout + ":\n" + logTail());
+    }
+    return process.exitValue();
+  }
+
   /** SIGKILL: no shutdown hook, no flush, no goodbye to the cluster. */
   public void kill() throws InterruptedException {
     process.destroyForcibly();

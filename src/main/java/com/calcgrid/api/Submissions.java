@@ -1,0 +1,243 @@
+package com.calcgrid.api;
+
+import com.calcgrid.api.auth.Caller;
+import com.calcgrid.calc.FunctionRegistry;
+import com.calcgrid.graph.GraphLimits;
+import com.calcgrid.graph.GraphParser;
+import com.calcgrid.graph.GraphSpec;
+import com.calcgrid.graph.GraphValidator;
+import com.calcgrid.graph.InvalidGraphException;
+import com.calcgrid.graph.TaskTemplate;
+import com.calcgrid.job.IdempotencyKeys;
+import com.calcgrid.job.JobIndex;
+import com.calcgrid.job.JobStatus;
+import com.calcgrid.job.JobSupervisor;
+import com.calcgrid.job.JobView;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCode;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.Location;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
+
+/**
+ * {@code POST /api/v1/jobs}: admission (a bounded number of submissions in progress, per node
+ * and per tenant), the body read with a size and time limit, validation, the running-jobs
+ * limits, the {@code Idempotency-Key}, and finally the job's supervisor. Every refusal is a
+ * problem+json response, with Retry-After when waiting helps.
+ */
+public final class Submissions extends AllDirectives {
+  /** Printable ASCII without spaces, as keys are usually UUIDs or similar tokens. */
+  private static final Pattern KEY = Pattern.compile("[\\x21-\\x7e]{1,200}");
+  /** How long a caller refused for running too many jobs should wait: jobs take a while. */
+  static final Duration RUNNING_RETRY_AFTER = Duration.ofSeconds(10);
+
+  /**
+   * @param bodyTimeout the longest a submission may take to send its body
+   * @param maxRunningPerTenant jobs of one tenant that may run at once, cluster-wide
+   * @param maxRunning jobs that may run at once in the whole cluster
+   */
+  public record Settings(Duration askTimeout, Duration bodyTimeout, int maxRunningPerTenant,
+      int maxRunning) {}
+
+  private final ClusterSharding sharding;
+  private final JobIndex index;
+  private final IdempotencyKeys keys;
+  private final FunctionRegistry functions;
+  private final GraphParser parser;
+  private final GraphLimits limits;
+  private final Admission admission;
+  private final Settings settings;
+
+  public Submissions(ClusterSharding sharding, JobIndex index, IdempotencyKeys keys,
+      FunctionRegistry functions, GraphParser parser, GraphLimits limits, Admission admission,
+      Settings settings) {
+    this.sharding = sharding;
+    this.index = index;
+    this.keys = keys;
+    this.functions = functions;
+    this.parser = parser;
+    this.limits = limits;
+    this.admission = admission;
+    this.settings = settings;
+  }
+
+  Route submit(Caller caller) {
+    return extractRequest(request -> extractMaterializer(mat -> {
+      Optional<String> key = request.getHeader("Idempotency-Key").map(h -> h.value().strip());
+      if (key.isPresent() && !KEY.matcher(key.get()).matches()) {
+        request.discardEntityBytes(mat);
+        return complete(Json.problem(StatusCodes.BAD_REQUEST, "invalid-idempotency-key",
+            "Invalid Idempotency-Key", "an Idempotency-Key is 1 to 200 printable ASCII "
+                + "characters without spaces, such as a UUID"));
+      }
+      // the place is taken before the body is read: a refusal costs no memory
+      Admission.Entry entry = admission.enter(caller.tenant());
+      if (entry.refusal() != null) {
+        request.discardEntityBytes(mat);
+        return complete(entry.refusal());
+      }
+      CompletionStage<HttpResponse> response;
+      try {
+        response = request.entity().toStrict(settings.bodyTimeout().toMillis(), mat)
+            .thenCompose(body -> accept(caller, key.orElse(null), body.getData().toArray()));
+      } catch (RuntimeException e) {
+        entry.permit().release();
+        throw e;
+      }
+      return completeWithFuture(response.handle((r, e) -> {
+        entry.permit().release();
+        return e == null ? r : failed(e);
+      }));
+    }));
+  }
+
+  private CompletionStage<HttpResponse> accept(Caller caller, String key, byte[] body) {
+    if (key == null) {
+      return validated(body, graph -> create(caller, UUID.randomUUID().toString(), graph));
+    }
+    String sha = IdempotencyKeys.sha256Hex(body);
+    return keys.find(caller.tenant(), key).thenCompose(earlier -> {
+      if (earlier != null) {
+        return replay(caller, earlier, sha, body);
+      }
+      return validated(body, graph -> {
+        String id = IdempotencyKeys.jobIdFor(caller.tenant(), key, sha);
+        // the key is stored before the job: a crash in between leaves a key whose job a retry
+        // creates under the same id
+        return keys.claim(new IdempotencyKeys.Key(caller.tenant(), key, sha, id, Instant.now()))
+            .thenCompose(stored -> stored.jobId().equals(id)
+                ? create(caller, id, graph) : replay(caller, stored, sha, body));
+      });
+    });
+  }
+
+  /** The key was used before: the same body gets the same job, another body a 409. */
+  private CompletionStage<HttpResponse> replay(Caller caller, IdempotencyKeys.Key earlier,
+      String sha, byte[] body) {
+    if (!earlier.bodySha256().equals(sha)) {
+      return done(Json.problem(StatusCodes.CONFLICT, "idempotency-key-reused",
+          "Idempotency-Key reused", "Idempotency-Key '" + earlier.key() + "' was used at "
+              + earlier.createdAt() + " with a different request body; use a new key for a "
+              + "new submission", Map.of("jobId", earlier.jobId())));
+    }
+    return entity(earlier.jobId()).ask(JobSupervisor.GetJob::new, settings.askTimeout())
+        .thenCompose(reply -> reply.job() != null
+            ? done(existing(reply.job()))
+            // the key was stored but its job was not (refused, or the node stopped in between)
+            : validated(body, graph -> create(caller, earlier.jobId(), graph)));
+  }
+
+  private CompletionStage<HttpResponse> validated(byte[] body,
+      Function<GraphSpec, CompletionStage<HttpResponse>> then) {
+    GraphSpec graph;
+    try {
+      graph = GraphValidator.parseAndValidate(parser, body, functions, limits);
+    } catch (InvalidGraphException e) {
+      return done(invalid(e));
+    }
+    return then.apply(graph);
+  }
+
+  static HttpResponse invalid(InvalidGraphException e) {
+    return e.overLimit()
+        ? Json.problem(StatusCodes.UNPROCESSABLE_ENTITY, "graph-too-large", "Graph too large",
+            e.getMessage(), Map.of("errors", e.problems()))
+        : Json.problem(StatusCodes.BAD_REQUEST, "invalid-graph", "Invalid graph",
+            e.getMessage(), Map.of("errors", e.problems()));
+  }
+
+  private CompletionStage<HttpResponse> create(Caller caller, String id, GraphSpec graph) {
+    int taskCount = graph.tasks().stream().mapToInt(TaskTemplate::count).sum();
+    Instant now = Instant.now();
+    return index.admit(id, caller.tenant(), graph.name(), taskCount, now,
+            settings.maxRunningPerTenant(), settings.maxRunning())
+        .thenCompose(decision -> switch (decision.outcome()) {
+          case TENANT_FULL -> done(Json.tooManyRequests("too-many-running-jobs",
+              "Too many running jobs", "tenant '" + caller.tenant() + "' already runs "
+                  + decision.running() + " jobs, the most it may run at once ("
+                  + decision.limit() + "); retry when one has finished", RUNNING_RETRY_AFTER));
+          case CLUSTER_FULL -> done(Json.tooManyRequests("cluster-full", "Cluster full",
+              "the cluster already runs " + decision.running() + " jobs, the most it runs at "
+                  + "once (" + decision.limit() + "); retry when one has finished",
+              RUNNING_RETRY_AFTER));
+          case ADMITTED, ALREADY_LISTED -> entity(id).<JobSupervisor.Accepted>askWithStatus(
+                  reply -> new JobSupervisor.Submit(graph, caller.tenant(), reply),
+                  settings.askTimeout())
+              .thenCompose(accepted -> accepted.created()
+                  ? done(accepted(id, graph.name(), taskCount, now))
+                  : entity(id).ask(JobSupervisor.GetJob::new, settings.askTimeout())
+                      .thenApply(r -> existing(r.job())));
+        })
+        .exceptionally(e -> Json.unavailable("the job could not be stored in time ("
+            + JobRoutes.rootMessage(e) + "); it may still have been accepted as " + id
+            + ": check GET /api/v1/jobs/" + id + " before submitting again",
+            Duration.ofSeconds(2)));
+  }
+
+  private static HttpResponse accepted(String id, String name, int taskCount, Instant at) {
+    return submitted(StatusCodes.ACCEPTED, id, name, JobStatus.RUNNING, taskCount, at);
+  }
+
+  /** 200: an idempotent retry, answered with the job the first submission created. */
+  private static HttpResponse existing(JobView job) {
+    return submitted(StatusCodes.OK, job.id(), job.name(), job.state(), job.taskCount(),
+        job.submittedAt()).addHeader(RawHeader.create("Idempotent-Replayed", "true"));
+  }
+
+  private static HttpResponse submitted(StatusCode status, String id, String name,
+      JobStatus state, int taskCount, Instant at) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("id", id);
+    body.put("name", name);
+    body.put("state", state);
+    body.put("taskCount", taskCount);
+    body.put("submittedAt", at);
+    body.put("links", Map.of(
+        "self", "/api/v1/jobs/" + id,
+        "events", "/api/v1/jobs/" + id + "/events",
+        "results", "/api/v1/jobs/" + id + "/results"));
+    return Json.response(status, body).addHeader(Location.create("/api/v1/jobs/" + id));
+  }
+
+  /** Failures outside the steps above: the body could not be read. */
+  private static HttpResponse failed(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && !(t instanceof EntityStreamSizeException)
+        && !(t instanceof TimeoutException)) {
+      t = t.getCause();
+    }
+    if (t instanceof EntityStreamSizeException size) {
+      return HttpApi.tooLarge(size);
+    }
+    if (t instanceof TimeoutException) {
+      return Json.problem(StatusCodes.REQUEST_TIMEOUT, "body-timeout", "Request body too slow",
+          "the request body did not arrive in time");
+    }
+    return Json.unavailable("the submission failed: " + JobRoutes.rootMessage(e),
+        Duration.ofSeconds(2));
+  }
+
+  private static CompletionStage<HttpResponse> done(HttpResponse response) {
+    return CompletableFuture.completedFuture(response);
+  }
+
+  private EntityRef<JobSupervisor.Command> entity(String id) {
+    return sharding.entityRefFor(JobSupervisor.ENTITY_KEY, id);
+  }
+}

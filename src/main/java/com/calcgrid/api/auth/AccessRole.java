@@ -1,0 +1,37 @@
+package com.calcgrid.api.auth;
+
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * What a caller may do, from the {@code roles} claim of its token. Each role includes the ones
+ * before it: a submitter may also view, an admin may do everything.
+ */
+public enum AccessRole {
+  /** Read jobs, tasks and results of its tenant; stream their events. */
+  VIEWER,
+  /** Also submit and cancel jobs in its tenant. */
+  SUBMITTER,
+  /** Everything, in every tenant, including cluster leave and down. */
+  ADMIN;
+
+  /** The claim's value as it appears in tokens, e.g. {@code submitter}. */
+  public String claim() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** The roles named in a token; names this server does not know are ignored. */
+  public static Set<AccessRole> fromClaims(Collection<String> names) {
+    Set<AccessRole> roles = EnumSet.noneOf(AccessRole.class);
+    for (String name : names) {
+      for (AccessRole r : values()) {
+        if (r.claim().equals(name)) {
+          roles.add(r);
+        }
+      }
+    }
+    return roles;
+  }
+}

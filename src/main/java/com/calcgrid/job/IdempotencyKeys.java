@@ -1,0 +1,135 @@
+package com.calcgrid.job;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import javax.sql.DataSource;
+
+/**
+ * {@code Idempotency-Key}s of submissions, per tenant, in the table
+ * {@code calcgrid_idempotency}: a key remembers the SHA-256 of the body it came with and the job
+ * it created, so a retried submission gets the same job and never starts a second one, also
+ * after a restart.
+ *
+ * <p>The job's id is derived from tenant, key and body hash ({@link #jobIdFor}), so a node that
+ * crashes between storing the key and storing the job creates the very same job when the client
+ * retries; the supervisor answers a second submission of an id that exists without a second run.
+ */
+public final class IdempotencyKeys {
+  /** One stored key. */
+  public record Key(String tenant, String key, String bodySha256, String jobId, Instant createdAt) {}
+
+  private final DataSource db;
+  private final Executor blocking;
+
+  public IdempotencyKeys(DataSource db, Executor blocking) {
+    this.db = db;
+    this.blocking = blocking;
+  }
+
+  /** The stored key, or null. */
+  public CompletionStage<Key> find(String tenant, String key) {
+    return run(c -> read(c, tenant, key));
+  }
+
+  /**
+   * Stores {@code key} unless the tenant already used it; returns what is stored afterwards:
+   * {@code key} itself, or the earlier one (compare its hash and job).
+   */
+  public CompletionStage<Key> claim(Key key) {
+    return run(c -> {
+      try (PreparedStatement st = c.prepareStatement("INSERT INTO calcgrid_idempotency "
+          + "(tenant, idem_key, body_sha256, job_id, created_at) VALUES (?, ?, ?, ?, ?)")) {
+        st.setString(1, key.tenant());
+        st.setString(2, key.key());
+        st.setString(3, key.bodySha256());
+        st.setString(4, key.jobId());
+        st.setTimestamp(5, Timestamp.from(key.createdAt()));
+        st.executeUpdate();
+        return key;
+      } catch (SQLException e) {
+        if (!JobIndex.UNIQUE_VIOLATION.equals(e.getSQLState())) {
+          throw e;
+        }
+        Key earlier = read(c, key.tenant(), key.key());
+        if (earlier == null) {
+          throw e;
+        }
+        return earlier;
+      }
+    });
+  }
+
+  /** Forgets keys stored before {@code before}; returns how many. */
+  public CompletionStage<Integer> purge(Instant before) {
+    return run(c -> {
+      try (PreparedStatement st = c.prepareStatement(
+          "DELETE FROM calcgrid_idempotency WHERE created_at < ?")) {
+        st.setTimestamp(1, Timestamp.from(before));
+        return st.executeUpdate();
+      }
+    });
+  }
+
+  /** The id of the job a tenant's key and body create: the same inputs, the same id. */
+  public static String jobIdFor(String tenant, String key, String bodySha256) {
+    byte[] h = sha256(("calcgrid-idempotency\u0000" + tenant + "\u0000" + key + "\u0000"
+        + bodySha256).getBytes(StandardCharsets.UTF_8));
+    h[6] = (byte) ((h[6] & 0x0f) | 0x80); // RFC 9562 version 8: custom
+    h[8] = (byte) ((h[8] & 0x3f) | 0x80); // RFC 4122 variant
+    ByteBuffer b = ByteBuffer.wrap(h);
+    return new UUID(b.getLong(), b.getLong()).toString();
+  }
+
+  /** Lower-case hex SHA-256. */
+  public static String sha256Hex(byte[] body) {
+    return HexFormat.of().formatHex(sha256(body));
+  }
+
+  private static byte[] sha256(byte[] bytes) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(bytes);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
+  }
+
+  private static Key read(Connection c, String tenant, String key) throws SQLException {
+    try (PreparedStatement st = c.prepareStatement("SELECT body_sha256, job_id, created_at "
+        + "FROM calcgrid_idempotency WHERE tenant = ? AND idem_key = ?")) {
+      st.setString(1, tenant);
+      st.setString(2, key);
+      try (ResultSet rs = st.executeQuery()) {
+        return rs.next() ? new Key(tenant, key, rs.getString(1), rs.getString(2),
+            rs.getTimestamp(3).toInstant()) : null;
+      }
+    }
+  }
+
+  private interface Work<T> {
+    T apply(Connection c) throws SQLException;
+  }
+
+  private <T> CompletionStage<T> run(Work<T> work) {
+    return CompletableFuture.supplyAsync(() -> {
+      try (Connection c = db.getConnection()) {
+        return work.apply(c);
+      } catch (SQLException e) {
+        throw new CompletionException(e);
+      }
+    }, blocking);
+  }
+}
