@@ -60,3 +60,14 @@ CREATE TABLE IF NOT EXISTS public.calcgrid_jobs (
 );
 CREATE INDEX IF NOT EXISTS calcgrid_jobs_state_idx ON public.calcgrid_jobs (state, submitted_at);
 CREATE INDEX IF NOT EXISTS calcgrid_jobs_tenant_idx ON public.calcgrid_jobs (tenant, submitted_at);
+CREATE INDEX IF NOT EXISTS calcgrid_jobs_tenant_state_idx ON public.calcgrid_jobs (tenant, state);
+-- Idempotency-Key of submissions, per tenant: the body's SHA-256 and the job it created.
+CREATE TABLE IF NOT EXISTS public.calcgrid_idempotency (
+  tenant VARCHAR(128) NOT NULL,
+  idem_key VARCHAR(200) NOT NULL,
+  body_sha256 CHAR(64) NOT NULL,
+  job_id VARCHAR(64) NOT NULL,
+  created_at TIMESTAMPTZ NOT NULL,
+  PRIMARY KEY (tenant, idem_key)
+);
+CREATE INDEX IF NOT EXISTS calcgrid_idempotency_created_idx ON public.calcgrid_idempotency (created_at);
