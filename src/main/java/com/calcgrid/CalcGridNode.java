@@ -5,10 +5,12 @@ import com.calcgrid.api.HttpApi;
 import com.calcgrid.api.JobEventsSocket;
 import com.calcgrid.api.JobRoutes;
 import com.calcgrid.api.Json;
+import com.calcgrid.api.MetricsRoutes;
 import com.calcgrid.calc.FunctionRegistry;
 import com.calcgrid.graph.GraphLimits;
 import com.calcgrid.job.JobIndex;
 import com.calcgrid.job.JobSupervisor;
+import com.calcgrid.metrics.NodeMetrics;
 import com.calcgrid.store.Database;
 import com.calcgrid.worker.WorkerAgent;
 import com.typesafe.config.Config;
@@ -151,9 +153,10 @@ public final class CalcGridNode implements AutoCloseable {
             config.getInt("calcgrid.http.max-page"), "default"),
         new JobEventsSocket(system, ask, config.getInt("calcgrid.http.websocket-buffer")));
     HealthRoutes health = new HealthRoutes(system, index, Duration.ofSeconds(2));
+    MetricsRoutes metrics = new MetricsRoutes(NodeMetrics.get(system), index, Duration.ofSeconds(2));
     return Http.get(system)
         .newServerAt(config.getString("calcgrid.host"), config.getInt("calcgrid.http.port"))
-        .bind(HttpApi.root(jobs.routes(), health.routes()))
+        .bind(HttpApi.root(jobs.routes(), health.routes(), metrics.routes()))
         .toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
