@@ -7,6 +7,7 @@ import com.calcgrid.api.JobRoutes;
 import com.calcgrid.api.Json;
 import com.calcgrid.api.MetricsRoutes;
 import com.calcgrid.calc.FunctionRegistry;
+import com.calcgrid.cluster.NodeHealth;
 import com.calcgrid.graph.GraphLimits;
 import com.calcgrid.job.JobIndex;
 import com.calcgrid.job.JobSupervisor;
@@ -113,6 +114,8 @@ public final class CalcGridNode implements AutoCloseable {
       Executor blocking = system.dispatchers()
           .lookup(DispatcherSelector.fromConfig("calcgrid.blocking-dispatcher"));
       JobIndex index = new JobIndex(db.dataSource(), blocking);
+      // the journal is in the same database: the index's ping stands for both
+      NodeHealth.get(system).databaseCheck(index::ping, Duration.ofSeconds(2));
       FunctionRegistry functions = FunctionRegistry.load();
       int slots = config.getInt("calcgrid.worker.slots");
 
@@ -152,7 +155,7 @@ public final class CalcGridNode implements AutoCloseable {
         new JobRoutes.Settings(ask, config.getInt("calcgrid.http.default-page"),
             config.getInt("calcgrid.http.max-page"), "default"),
         new JobEventsSocket(system, ask, config.getInt("calcgrid.http.websocket-buffer")));
-    HealthRoutes health = new HealthRoutes(system, index, Duration.ofSeconds(2));
+    HealthRoutes health = new HealthRoutes(NodeHealth.get(system));
     MetricsRoutes metrics = new MetricsRoutes(NodeMetrics.get(system), index, Duration.ofSeconds(2));
     return Http.get(system)
         .newServerAt(config.getString("calcgrid.host"), config.getInt("calcgrid.http.port"))
