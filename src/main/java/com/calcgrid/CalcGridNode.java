@@ -1,5 +1,7 @@
 package com.calcgrid;
 
+import com.calcgrid.api.AdminCheck;
+import com.calcgrid.api.ClusterRoutes;
 import com.calcgrid.api.HealthRoutes;
 import com.calcgrid.api.HttpApi;
 import com.calcgrid.api.JobEventsSocket;
@@ -7,6 +9,7 @@ import com.calcgrid.api.JobRoutes;
 import com.calcgrid.api.Json;
 import com.calcgrid.api.MetricsRoutes;
 import com.calcgrid.calc.FunctionRegistry;
+import com.calcgrid.cluster.ClusterView;
 import com.calcgrid.cluster.NodeHealth;
 import com.calcgrid.graph.GraphLimits;
 import com.calcgrid.job.JobIndex;
@@ -156,10 +159,13 @@ public final class CalcGridNode implements AutoCloseable {
             config.getInt("calcgrid.http.max-page"), "default"),
         new JobEventsSocket(system, ask, config.getInt("calcgrid.http.websocket-buffer")));
     HealthRoutes health = new HealthRoutes(NodeHealth.get(system));
+    ClusterRoutes cluster = new ClusterRoutes(system, new ClusterView(system,
+        config.getDuration("calcgrid.http.cluster-probe-timeout")),
+        AdminCheck.named(config.getString("calcgrid.http.admin-clients")));
     MetricsRoutes metrics = new MetricsRoutes(NodeMetrics.get(system), index, Duration.ofSeconds(2));
     return Http.get(system)
         .newServerAt(config.getString("calcgrid.host"), config.getInt("calcgrid.http.port"))
-        .bind(HttpApi.root(jobs.routes(), health.routes(), metrics.routes()))
+        .bind(HttpApi.root(jobs.routes(), health.routes(), cluster.routes(), metrics.routes()))
         .toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
@@ -226,6 +232,9 @@ public final class CalcGridNode implements AutoCloseable {
   /** Leaves the cluster and stops, waiting at most 30 seconds. */
   @Override
   public void close() throws Exception {
+    if (system.getWhenTerminated().toCompletableFuture().isDone()) {
+      return; // stopped already: it left the cluster or was downed
+    }
     Http.get(system).shutdownAllConnectionPools().toCompletableFuture().get(10, TimeUnit.SECONDS);
     system.terminate();
     system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);

@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
         "CALCGRID_HOST [127.0.0.1], CALCGRID_CONFIG (an overlay file such as conf/postgres.conf)."})
 public final class NodeCommand implements Callable<Integer> {
   private static volatile boolean running;
+  private static volatile boolean stopping;
 
   /** True once a node started: main must not exit the JVM then. */
   public static boolean keepsRunning() {
@@ -23,7 +24,15 @@ public final class NodeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     CalcGridNode node = CalcGridNode.start(CalcGridNode.loadConfig(Map.of()));
     running = true;
+    // A node that left the cluster or was downed stops its actor system; the process follows,
+    // so that a supervisor (systemd, Kubernetes) starts a fresh one.
+    node.system().getWhenTerminated().thenRun(() -> {
+      if (!stopping) {
+        System.exit(0);
+      }
+    });
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      stopping = true;
       try {
         node.close();
       } catch (Exception e) {
