@@ -14,6 +14,7 @@ import com.calcgrid.cluster.NodeHealth;
 import com.calcgrid.graph.GraphLimits;
 import com.calcgrid.job.JobIndex;
 import com.calcgrid.job.JobSupervisor;
+import com.calcgrid.logging.NodeLogging;
 import com.calcgrid.metrics.NodeMetrics;
 import com.calcgrid.store.Database;
 import com.calcgrid.worker.WorkerAgent;
@@ -111,6 +112,7 @@ public final class CalcGridNode implements AutoCloseable {
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "calcgrid", config);
     try {
       Cluster cluster = Cluster.get(system);
+      NodeLogging.setNodeAddress(cluster.selfMember().address().toString());
       if (config.getStringList("pekko.cluster.seed-nodes").isEmpty()) {
         cluster.manager().tell(Join.create(cluster.selfMember().address()));
       }
