@@ -102,6 +102,7 @@ public final class CalcGridNode implements AutoCloseable {
 
   /** Starts a node and returns once its HTTP API is bound. */
   public static CalcGridNode start(Config config) throws Exception {
+    NodeLogging.setNodeAddress(config);
     Path dataDir = Path.of(config.getString("calcgrid.data-dir"));
     Database db = Database.open(config.getConfig("calcgrid.db"));
     if (db.dialect().equals("h2")) {
