@@ -30,7 +30,8 @@ final class RuntimeMetrics {
 
   static void register(PrometheusRegistry registry, ActorSystem<?> system) {
     jvm(registry);
-    if ("cluster".equals(system.settings().config().getString("pekko.actor.provider"))) {
+    if (system.classicSystem().settings().ProviderClass()
+        .equals("org.apache.pekko.cluster.ClusterActorRefProvider")) {
       cluster(registry, system);
     }
   }
