@@ -37,11 +37,12 @@ public final class ClusterView {
   /**
    * One member as this node sees it.
    *
-   * @param upNumber order in which members became Up (lower is older); meaningless before Up
+   * @param ageRank 1 for the member that has been Up longest, then 2, ...; members not yet Up
+   *     come last
    * @param oldest the oldest Up member: where cluster singletons and the shard coordinator run
    */
   public record MemberInfo(String address, String node, String status, List<String> roles,
-      String dataCenter, int upNumber, boolean oldest, boolean leader, boolean self,
+      String dataCenter, int ageRank, boolean oldest, boolean leader, boolean self,
       boolean reachable) {}
 
   /** A member some other member cannot reach, and who noticed. */
@@ -92,12 +93,15 @@ public final class ClusterView {
       }
     }
     Set<Member> unreachable = state.getUnreachable();
+    List<Member> byAge = new ArrayList<>();
+    state.getMembers().forEach(byAge::add);
+    byAge.sort(Member.ageOrdering()::compare);
     List<MemberInfo> members = new ArrayList<>();
     for (Member m : state.getMembers()) {
       List<String> roles = m.getRoles().stream().filter(r -> !r.startsWith("dc-")).sorted()
           .toList();
       members.add(new MemberInfo(m.address().toString(), nodeName(m.address()),
-          m.status().toString(), roles, m.dataCenter(), m.upNumber(),
+          m.status().toString(), roles, m.dataCenter(), byAge.indexOf(m) + 1,
           oldest != null && m.equals(oldest), m.address().equals(leader),
           m.address().equals(self), !unreachable.contains(m)));
     }

@@ -123,7 +123,8 @@ class ClusterRoutesIT {
     assertEquals(List.of("worker"), texts(memberB.get("roles")));
     assertTrue(memberA.get("self").asBoolean());
     assertTrue(memberA.get("oldest").asBoolean(), "A joined first: " + view);
-    assertTrue(memberA.get("upNumber").asInt() < memberB.get("upNumber").asInt(), view.toString());
+    assertEquals(1, memberA.get("ageRank").asInt(), view.toString());
+    assertEquals(2, memberB.get("ageRank").asInt(), view.toString());
     assertEquals(addressA, view.get("oldest").asText());
 
     List<String> workerAddresses = new ArrayList<>();
