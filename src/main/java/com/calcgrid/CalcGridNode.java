@@ -1,5 +1,6 @@
 package com.calcgrid;
 
+import com.calcgrid.api.AdminCheck;
 import com.calcgrid.api.Admission;
 import com.calcgrid.api.Authentication;
 import com.calcgrid.api.ClusterRoutes;
@@ -8,13 +9,16 @@ import com.calcgrid.api.HttpApi;
 import com.calcgrid.api.JobEventsSocket;
 import com.calcgrid.api.JobRoutes;
 import com.calcgrid.api.Json;
+import com.calcgrid.api.MetricsRoutes;
 import com.calcgrid.api.Submissions;
 import com.calcgrid.api.auth.AuthSettings;
 import com.calcgrid.api.auth.BindPolicy;
 import com.calcgrid.api.auth.TokenVerifier;
 import com.calcgrid.calc.FunctionRegistry;
 import com.calcgrid.calc.process.ProcessAllowlist;
+import com.calcgrid.cluster.ClusterView;
 import com.calcgrid.cluster.NodeAddress;
+import com.calcgrid.cluster.NodeHealth;
 import com.calcgrid.cluster.Role;
 import com.calcgrid.cluster.SeedNodes;
 import com.calcgrid.graph.GraphLimits;
@@ -23,6 +27,8 @@ import com.calcgrid.graph.JsonLimits;
 import com.calcgrid.job.IdempotencyKeys;
 import com.calcgrid.job.JobIndex;
 import com.calcgrid.job.JobSupervisor;
+import com.calcgrid.logging.NodeLogging;
+import com.calcgrid.metrics.NodeMetrics;
 import com.calcgrid.store.Database;
 import com.calcgrid.worker.WorkerAgent;
 import com.typesafe.config.Config;
@@ -131,6 +137,7 @@ public final class CalcGridNode implements AutoCloseable {
    * @throws IllegalArgumentException when the authentication settings are incomplete
    */
   public static CalcGridNode start(Config config) throws Exception {
+    NodeLogging.setNodeAddress(config);
     AuthSettings authSettings = AuthSettings.fromConfig(config.getConfig("calcgrid.auth"));
     BindPolicy.Verdict verdict = BindPolicy.check(config, authSettings);
     TokenVerifier verifier = authSettings.enabled() ? TokenVerifier.create(authSettings) : null;
@@ -146,6 +153,7 @@ public final class CalcGridNode implements AutoCloseable {
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), SYSTEM_NAME, config);
     try {
       Cluster cluster = Cluster.get(system);
+      NodeLogging.setNodeAddress(cluster.selfMember().address().toString());
       boolean bootstrap = usesKubernetesDiscovery(config);
       if (!bootstrap && config.getStringList("pekko.cluster.seed-nodes").isEmpty()) {
         cluster.manager().tell(Join.create(cluster.selfMember().address()));
@@ -154,6 +162,8 @@ public final class CalcGridNode implements AutoCloseable {
           .lookup(DispatcherSelector.fromConfig("calcgrid.blocking-dispatcher"));
       JobIndex index = new JobIndex(db.dataSource(), blocking);
       IdempotencyKeys keys = new IdempotencyKeys(db.dataSource(), blocking);
+      // the journal is in the same database: the index's ping stands for both
+      NodeHealth.get(system).databaseCheck(index::ping, Duration.ofSeconds(2));
       int slots = config.getInt("calcgrid.worker.slots");
 
       // on a node without the scheduler role this starts a proxy that routes to the others
@@ -220,7 +230,7 @@ public final class CalcGridNode implements AutoCloseable {
     return FunctionRegistry.load();
   }
 
-  /** Every node serves health checks; only api nodes serve the job and cluster API. */
+  /** Every node serves health checks and metrics; only api nodes serve the job and cluster API. */
   private static HttpServer bindHttp(ActorSystem<Void> system, Config config, JobIndex index,
       IdempotencyKeys keys, FunctionRegistry functions, Authentication auth, Set<Role> roles)
       throws Exception {
@@ -241,11 +251,14 @@ public final class CalcGridNode implements AutoCloseable {
         new JobRoutes.Settings(ask, config.getInt("calcgrid.http.default-page"),
             config.getInt("calcgrid.http.max-page")),
         new JobEventsSocket(system, config.getInt("calcgrid.http.websocket-buffer")));
-    HealthRoutes health = new HealthRoutes(system, index, Duration.ofSeconds(2));
-    ClusterRoutes cluster = new ClusterRoutes(system, auth);
+    HealthRoutes health = new HealthRoutes(NodeHealth.get(system));
+    MetricsRoutes metrics = new MetricsRoutes(NodeMetrics.get(system), index, Duration.ofSeconds(2));
+    ClusterRoutes cluster = new ClusterRoutes(system, new ClusterView(system,
+        config.getDuration("calcgrid.http.cluster-probe-timeout")),
+        AdminCheck.named(config.getString("calcgrid.http.admin-clients")), auth);
     Route root = roles.contains(Role.API)
-        ? HttpApi.root(health.routes(), jobs.routes(), cluster.routes())
-        : HttpApi.root(health.routes());
+        ? HttpApi.root(health.routes(), metrics.routes(), jobs.routes(), cluster.routes())
+        : HttpApi.root(health.routes(), metrics.routes());
     ServerBinding binding = Http.get(system)
         .newServerAt(config.getString("calcgrid.host"), config.getInt("calcgrid.http.port"))
         .bind(root)
@@ -329,6 +342,9 @@ public final class CalcGridNode implements AutoCloseable {
   /** Leaves the cluster and stops, waiting at most 30 seconds. */
   @Override
   public void close() throws Exception {
+    if (system.getWhenTerminated().toCompletableFuture().isDone()) {
+      return; // stopped already: it left the cluster or was downed
+    }
     Http.get(system).shutdownAllConnectionPools().toCompletableFuture().get(10, TimeUnit.SECONDS);
     system.terminate();
     system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);

@@ -1,37 +1,97 @@
 package com.calcgrid.api;
 
 import com.calcgrid.api.auth.AccessRole;
+import com.calcgrid.cluster.ClusterView;
+import java.net.InetAddress;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.cluster.Cluster;
-import org.apache.pekko.http.javadsl.model.HttpMethods;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Down;
+import org.apache.pekko.cluster.typed.Leave;
+import org.apache.pekko.http.javadsl.model.AttributeKeys;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.RemoteAddress;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.management.cluster.javadsl.ClusterHttpManagementRoutes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * {@code /cluster/...} on the API port, behind authentication: Pekko Management's cluster
- * routes, read-only ones ({@code GET /cluster/members}, {@code /cluster/shards/{name}}) for any
- * role, and the ones that change membership (leave, down) for admins only. The management port
- * itself serves only the read-only routes.
+ * {@code /api/v1/cluster}: the cluster as this node sees it (members, reachability, worker load,
+ * job supervisors per node) for any role, and, for administrators only, asking a member to leave
+ * or marking it down. Changing membership needs the admin role (when authentication is on) and
+ * passes the network rule of {@link AdminCheck} as well.
  */
 public final class ClusterRoutes extends AllDirectives {
-  private final Route readOnly;
-  private final Route all;
+  private static final Logger log = LoggerFactory.getLogger(ClusterRoutes.class);
+
+  private final ActorSystem<?> system;
+  private final ClusterView view;
+  private final AdminCheck admin;
   private final Authentication auth;
 
-  public ClusterRoutes(ActorSystem<?> system, Authentication auth) {
-    Cluster cluster = Cluster.get(org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(system));
-    this.readOnly = ClusterHttpManagementRoutes.readOnly(cluster);
-    this.all = ClusterHttpManagementRoutes.all(cluster);
+  public ClusterRoutes(ActorSystem<?> system, ClusterView view, AdminCheck admin,
+      Authentication auth) {
+    this.system = system;
+    this.view = view;
+    this.admin = admin;
     this.auth = auth;
   }
 
   public Route routes() {
-    return pathPrefixTest("cluster", () -> auth.authenticated(caller -> extractMethod(method ->
-        method.equals(HttpMethods.GET) || method.equals(HttpMethods.HEAD)
-            ? auth.authorize(caller, AccessRole.VIEWER, "read cluster membership",
-                () -> readOnly)
-            : auth.authorize(caller, AccessRole.ADMIN, "change cluster membership",
-                () -> all))));
+    return pathPrefix("api", () -> pathPrefix("v1", () -> pathPrefix("cluster",
+        () -> auth.authenticated(caller -> concat(
+            pathEndOrSingleSlash(() -> get(() -> auth.authorize(caller, AccessRole.VIEWER,
+                "read the cluster", () -> completeWithFuture(view.collect().thenApply(Json::ok))))),
+            path(PathMatchers.segment("members").slash(PathMatchers.segment())
+                    .slash(PathMatchers.segment()),
+                (member, action) -> post(() -> auth.authorize(caller, AccessRole.ADMIN,
+                    "change cluster membership",
+                    () -> extractRequest(request -> administer(request, member, action))))))))));
+  }
+
+  private Route administer(HttpRequest request, String member, String action) {
+    if (!action.equals("leave") && !action.equals("down")) {
+      return complete(Json.notFound("no action '" + action + "'; use leave or down"));
+    }
+    Optional<InetAddress> client = request.getAttribute(AttributeKeys.remoteAddress)
+        .flatMap(RemoteAddress::getAddress);
+    Optional<AdminCheck.Refusal> refused = admin.check(request, client);
+    if (refused.isPresent()) {
+      return complete(Json.problem(refused.get().status(), "forbidden", "Not allowed",
+          refused.get().detail()));
+    }
+    Cluster cluster = Cluster.get(system);
+    Address target = null;
+    for (Member m : cluster.state().getMembers()) {
+      if (m.address().toString().equals(member)
+          || ClusterView.nodeName(m.address()).equals(member)) {
+        target = m.address();
+      }
+    }
+    if (target == null) {
+      return complete(Json.notFound("no cluster member '" + member
+          + "'; name it as pekko://calcgrid@host:port or host:port, see GET /api/v1/cluster"));
+    }
+    log.warn("{} of {} requested through the API by {}", action, target,
+        client.map(InetAddress::getHostAddress).orElse("an unknown client"));
+    if (action.equals("leave")) {
+      cluster.manager().tell(Leave.create(target));
+    } else {
+      cluster.manager().tell(new Down(target));
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("address", target.toString());
+    body.put("action", action);
+    body.put("detail", action.equals("leave")
+        ? "the member is asked to leave: it hands over its shards and stops"
+        : "the member is marked down: its shards move, and it must be stopped if still running");
+    return complete(Json.response(StatusCodes.ACCEPTED, body));
   }
 }

@@ -1,13 +1,8 @@
 package com.calcgrid.api;
 
-import com.calcgrid.job.JobIndex;
-import java.time.Duration;
+import com.calcgrid.cluster.NodeHealth;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
-import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.cluster.MemberStatus;
-import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
@@ -15,17 +10,14 @@ import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * {@code /health/alive} (the process answers) and {@code /health/ready} (this node has joined
- * the cluster and the database answers): what load balancers and orchestrators probe.
+ * the cluster and the database answers): what load balancers and orchestrators probe. The
+ * management port answers the same questions at {@code /alive} and {@code /ready}.
  */
 public final class HealthRoutes extends AllDirectives {
-  private final ActorSystem<?> system;
-  private final JobIndex index;
-  private final Duration dbTimeout;
+  private final NodeHealth health;
 
-  public HealthRoutes(ActorSystem<?> system, JobIndex index, Duration dbTimeout) {
-    this.system = system;
-    this.index = index;
-    this.dbTimeout = dbTimeout;
+  public HealthRoutes(NodeHealth health) {
+    this.health = health;
   }
 
   public Route routes() {
@@ -35,18 +27,12 @@ public final class HealthRoutes extends AllDirectives {
   }
 
   private CompletionStage<HttpResponse> ready() {
-    MemberStatus self = Cluster.get(system).selfMember().status();
-    boolean joined = self == MemberStatus.up() || self == MemberStatus.weaklyUp();
-    return index.ping().toCompletableFuture()
-        .completeOnTimeout(false, dbTimeout.toMillis(), TimeUnit.MILLISECONDS)
-        .exceptionally(e -> false)
-        .thenApply(db -> {
-          Map<String, Object> body = Map.of(
-              "status", joined && db ? "UP" : "DOWN",
-              "cluster", self.toString(),
-              "database", db ? "UP" : "DOWN");
-          return joined && db ? Json.ok(body)
-              : Json.response(StatusCodes.SERVICE_UNAVAILABLE, body);
-        });
+    return health.readiness().thenApply(r -> {
+      Map<String, Object> body = Map.of(
+          "status", r.ready() ? "UP" : "DOWN",
+          "cluster", r.cluster(),
+          "database", r.database() ? "UP" : "DOWN");
+      return r.ready() ? Json.ok(body) : Json.response(StatusCodes.SERVICE_UNAVAILABLE, body);
+    });
   }
 }

@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
         "Exit codes: 0 running, 2 refused to start (unsafe or invalid settings), 1 other failure."})
 public final class NodeCommand implements Callable<Integer> {
   private static volatile boolean running;
+  private static volatile boolean stopping;
 
   /** True once a node started: main must not exit the JVM then. */
   public static boolean keepsRunning() {
@@ -34,7 +35,15 @@ public final class NodeCommand implements Callable<Integer> {
       return 2;
     }
     running = true;
+    // A node that left the cluster or was downed stops its actor system; the process follows,
+    // so that a supervisor (systemd, Kubernetes) starts a fresh one.
+    node.system().getWhenTerminated().thenRun(() -> {
+      if (!stopping) {
+        System.exit(0);
+      }
+    });
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      stopping = true;
       try {
         node.close();
       } catch (Exception e) {

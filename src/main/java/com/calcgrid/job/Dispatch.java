@@ -9,6 +9,7 @@ import com.calcgrid.job.JobSupervisor.Command;
 import com.calcgrid.job.JobSupervisor.SlotsOffered;
 import com.calcgrid.job.JobSupervisor.TaskFinished;
 import com.calcgrid.job.JobUpdate.TaskEvent;
+import com.calcgrid.metrics.NodeMetrics;
 import com.calcgrid.worker.TaskAssignment;
 import com.calcgrid.worker.WorkerAgent;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -38,6 +39,10 @@ final class Dispatch {
   private final long reportGraceMillis;
   private final ActorRef<Command> self;
   private final JobViews views;
+  private final NodeMetrics metrics;
+  /** What this job last added to the node's gauges. */
+  private int reportedReady;
+  private boolean reportedHosted;
   /** Known workers, and whether each has been told that we have ready tasks. */
   private final Map<ActorRef<WorkerAgent.Command>, Boolean> workers = new HashMap<>();
   private final Map<Integer, InFlight> inFlight = new HashMap<>();
@@ -52,11 +57,37 @@ final class Dispatch {
    *     counts as lost: a worker may hold it briefly in its queue, and a node that paused is
    *     given a fair chance
    */
-  Dispatch(String jobId, ActorRef<Command> self, JobViews views, long reportGraceMillis) {
+  Dispatch(String jobId, ActorRef<Command> self, JobViews views, NodeMetrics metrics,
+      long reportGraceMillis) {
     this.reportGraceMillis = reportGraceMillis;
     this.jobId = jobId;
     this.self = self;
     this.views = views;
+    this.metrics = metrics;
+  }
+
+  /** Brings this node's gauges (hosted supervisors, ready tasks) in step with this job. */
+  void report(JobState s) {
+    if (!reportedHosted && !s.isEmpty()) {
+      reportedHosted = true;
+      metrics.supervisors(1);
+    }
+    int ready = s.isEmpty() || s.status != JobStatus.RUNNING
+        ? 0 : s.counts[TaskStatus.READY.ordinal()];
+    if (ready != reportedReady) {
+      metrics.readyTasks(ready - reportedReady);
+      reportedReady = ready;
+    }
+  }
+
+  /** The supervisor stops or restarts: this job leaves the node's gauges. */
+  void unreport() {
+    metrics.readyTasks(-reportedReady);
+    reportedReady = 0;
+    if (reportedHosted) {
+      reportedHosted = false;
+      metrics.supervisors(-1);
+    }
   }
 
   /**
@@ -87,6 +118,7 @@ final class Dispatch {
       return false;
     });
     requestWork(s);
+    report(s);
   }
 
   /** Tells every worker not yet told that this job has ready tasks. */
@@ -107,11 +139,13 @@ final class Dispatch {
     List<TaskAssignment> tasks = new ArrayList<>(Math.min(offer.slots(), 1024));
     List<TaskEvent> started = subscribers.isEmpty() ? null : new ArrayList<>();
     long now = System.currentTimeMillis();
+    long nowNanos = System.nanoTime();
     while (s.status == JobStatus.RUNNING && tasks.size() < offer.slots()) {
       int i = s.ready.poll(s.taskStatus);
       if (i < 0) {
         break;
       }
+      metrics.taskQueueWait(nowNanos - s.ready.polledSince());
       long dispatchId = nextDispatchId++;
       tasks.add(assignment(s, i, dispatchId));
       s.markRunning(i, now, offer.node());
@@ -127,6 +161,8 @@ final class Dispatch {
     // the agent keeps a supervisor that said "more" in its queue; otherwise we must ask again
     workers.computeIfPresent(offer.agent(), (w, told) -> more);
     offer.agent().tell(new WorkerAgent.RunTasks(jobId, self, offer.slots(), tasks, more));
+    metrics.tasksDispatched(tasks.size());
+    report(s);
     if (started != null && !started.isEmpty()) {
       publish(new JobUpdate.Batch(started, views.job(s)));
     }

@@ -7,7 +7,9 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -195,6 +197,24 @@ public final class JobIndex {
         }
         return ids;
       }
+    });
+  }
+
+  /** How many jobs the index holds in each state; every state is present, 0 when none. */
+  public CompletionStage<Map<JobStatus, Long>> countByState() {
+    return run(c -> {
+      Map<JobStatus, Long> counts = new EnumMap<>(JobStatus.class);
+      for (JobStatus s : JobStatus.values()) {
+        counts.put(s, 0L);
+      }
+      try (PreparedStatement st = c.prepareStatement(
+          "SELECT state, COUNT(*) FROM calcgrid_jobs GROUP BY state");
+          ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          counts.put(JobStatus.valueOf(rs.getString(1)), rs.getLong(2));
+        }
+      }
+      return counts;
     });
   }
 

@@ -6,9 +6,9 @@ import com.calcgrid.cluster.Role;
 import com.calcgrid.graph.GraphSpec;
 import com.calcgrid.job.JobEvent.JobCancelled;
 import com.calcgrid.job.JobEvent.JobSubmitted;
-import com.calcgrid.job.JobEvent.Outcome;
 import com.calcgrid.job.JobEvent.TaskOutcome;
 import com.calcgrid.job.JobEvent.TasksFinished;
+import com.calcgrid.metrics.NodeMetrics;
 import com.calcgrid.worker.WorkerAgent;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +17,8 @@ import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.PreRestart;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -146,6 +148,7 @@ public final class JobSupervisor
   private final JobViews views;
   private final ActorRef<ClusterSharding.ShardCommand> shard;
   private final Dispatch dispatch;
+  private final NodeMetrics metrics;
 
   private JobSupervisor(String jobId, ActorContext<Command> ctx, TimerScheduler<Command> timers,
       JobIndex index, Settings settings, JobViews views,
@@ -159,7 +162,8 @@ public final class JobSupervisor
     this.settings = settings;
     this.views = views;
     this.shard = shard;
-    this.dispatch = new Dispatch(jobId, ctx.getSelf(), views,
+    this.metrics = NodeMetrics.get(ctx.getSystem());
+    this.dispatch = new Dispatch(jobId, ctx.getSelf(), views, metrics,
         settings.reportGrace().toMillis());
     ctx.getSystem().receptionist().tell(Receptionist.subscribe(WorkerAgent.KEY,
         ctx.messageAdapter(Receptionist.Listing.class,
@@ -200,6 +204,9 @@ public final class JobSupervisor
   public SignalHandler<JobState> signalHandler() {
     return newSignalHandlerBuilder()
         .onSignal(RecoveryCompleted.instance(), this::onRecovered)
+        // recovery after a restart reports the job again
+        .onSignal(PreRestart.instance(), s -> dispatch.unreport())
+        .onSignal(PostStop.instance(), s -> dispatch.unreport())
         .build();
   }
 
@@ -219,6 +226,7 @@ public final class JobSupervisor
       index.recordFinished(jobId, s.status, s.finishedAt);
       timers.startSingleTimer(Idle.INSTANCE, settings.idleAfterFinish());
     }
+    dispatch.report(s);
   }
 
   @Override
@@ -299,7 +307,9 @@ public final class JobSupervisor
         .thenRun(st -> {
           ctx.getLog().info("job {} submitted: {} tasks", jobId, st.taskCount());
           timers.startTimerWithFixedDelay(Sweep.INSTANCE, SWEEP_EVERY);
+          metrics.jobSubmitted();
           dispatch.requestWork(st);
+          dispatch.report(st);
         })
         .thenReply(c.replyTo(), st -> StatusReply.success(new Accepted(jobId, true)));
   }
@@ -374,15 +384,25 @@ public final class JobSupervisor
       return Effect().noReply();
     }
     TasksFinished event = new TasksFinished(System.currentTimeMillis(), outcomes);
-    return Effect().persist(event).thenRun(st -> afterOutcomes(st, event)).thenNoReply();
+    long persistCalled = System.nanoTime();
+    return Effect().persist(event).thenRun(st -> {
+      metrics.journalWrite(System.nanoTime() - persistCalled, outcomes.size());
+      afterOutcomes(st, event);
+    }).thenNoReply();
   }
 
   private void afterOutcomes(JobState s, TasksFinished event) {
     for (TaskOutcome o : event.outcomes()) {
-      if (o.outcome() == Outcome.RETRYING) {
-        long wait = s.graph.template(s.graph.templateOf(o.task())).retry()
-            .backoffAfter(o.attempt(), java.util.concurrent.ThreadLocalRandom.current().nextDouble());
-        timers.startSingleTimer(new RetryDue(o.task()), Duration.ofMillis(wait));
+      long runMillis = Math.max(0, o.finishedAt() - o.startedAt());
+      switch (o.outcome()) {
+        case SUCCEEDED -> metrics.taskSucceeded(runMillis);
+        case FAILED -> metrics.taskFailed(runMillis);
+        case RETRYING -> {
+          metrics.taskRetried(runMillis);
+          long wait = s.graph.template(s.graph.templateOf(o.task())).retry()
+              .backoffAfter(o.attempt(), java.util.concurrent.ThreadLocalRandom.current().nextDouble());
+          timers.startSingleTimer(new RetryDue(o.task()), Duration.ofMillis(wait));
+        }
       }
     }
     dispatch.publishOutcomes(s, event);
@@ -390,12 +410,15 @@ public final class JobSupervisor
       finished(s);
     } else {
       dispatch.requestWork(s);
+      dispatch.report(s);
     }
   }
 
   private void finished(JobState s) {
     timers.cancel(Sweep.INSTANCE);
     ctx.getLog().info("job {} finished {}", jobId, s.status);
+    metrics.jobFinished(s.status.name());
+    dispatch.report(s);
     dispatch.publishFinished(s);
     index.recordFinished(jobId, s.status, s.finishedAt);
     timers.startSingleTimer(Idle.INSTANCE, settings.idleAfterFinish());

@@ -6,14 +6,22 @@ import java.util.ArrayDeque;
  * Tasks waiting for a slot, as ranges of task indices: a template of a million expansions that
  * becomes ready is one entry, not a million. Entries are checked lazily against the task's
  * current status, so a task that was cancelled or finished while queued is simply passed over.
+ * Each entry remembers when it was queued, for the queue-wait metric: one long per range.
  */
 final class ReadyQueue {
+  /** Entries are {from, to, System.nanoTime() when queued}. */
   private final ArrayDeque<long[]> ranges = new ArrayDeque<>();
+  private long polledSince;
 
   void add(int from, int to) {
     if (from < to) {
-      ranges.addLast(new long[] {from, to});
+      ranges.addLast(new long[] {from, to, System.nanoTime()});
     }
+  }
+
+  /** When the task that {@link #poll} returned last entered the queue (System.nanoTime()). */
+  long polledSince() {
+    return polledSince;
   }
 
   void clear() {
@@ -25,6 +33,7 @@ final class ReadyQueue {
     int next = peek(status);
     if (next >= 0) {
       long[] head = ranges.peekFirst();
+      polledSince = head[2];
       head[0]++;
       if (head[0] >= head[1]) {
         ranges.pollFirst();

@@ -3,6 +3,7 @@ package com.calcgrid.worker;
 import com.calcgrid.CborSerializable;
 import com.calcgrid.calc.FunctionRegistry;
 import com.calcgrid.job.JobSupervisor;
+import com.calcgrid.metrics.NodeMetrics;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -84,6 +85,7 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
   private final FunctionRegistry functions;
   private final ObjectMapper mapper;
   private final Executor calcExecutor;
+  private final NodeMetrics metrics;
   private final ActorRef<TaskRunner.Finished> finishedAdapter;
   private final Map<ActorRef<TaskRunner.Command>, Running> running = new HashMap<>();
   private final Map<ActorRef<JobSupervisor.Command>, Integer> offered = new HashMap<>();
@@ -110,6 +112,8 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
     this.calcExecutor = ctx.getSystem().dispatchers()
         .lookup(DispatcherSelector.fromConfig("calcgrid.calc-dispatcher"));
     this.finishedAdapter = ctx.messageAdapter(TaskRunner.Finished.class, RunnerFinished::new);
+    this.metrics = NodeMetrics.get(ctx.getSystem());
+    metrics.workerSlots(slots);
     ctx.getSystem().receptionist().tell(Receptionist.register(KEY, ctx.getSelf()));
     ctx.getLog().info("worker agent started with {} slots", slots);
   }
@@ -249,6 +253,7 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
       free -= share;
       supervisor.tell(new JobSupervisor.SlotsOffered(share, getContext().getSelf(), node));
     }
+    metrics.workerLoad(running.size(), offeredTotal, waiting.size());
   }
 
   private void watch(ActorRef<JobSupervisor.Command> supervisor) {

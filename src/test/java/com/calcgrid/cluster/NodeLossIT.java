@@ -28,8 +28,8 @@ import org.junit.jupiter.api.Test;
 class NodeLossIT {
   static final Duration WAIT = Duration.ofSeconds(120);
   static final String[] ROLES = {"api,scheduler,worker", "api,scheduler,worker", "worker"};
-  static final int TASKS = 60;
-  /** 0 + 1 + ... + 59 */
+  static final int TASKS = 120;
+  /** 0 + 1 + ... + 119 */
   static final int TOTAL = TASKS * (TASKS - 1) / 2;
   static final String GRAPH = """
       {"name": "spread", "tasks": [

@@ -53,7 +53,7 @@ class TlsRemotingIT {
       second.put("pekko.cluster.seed-nodes", List.of(seed.toString()));
       try (CalcGridNode other = TestNodes.start(shared, second, overlay)) {
         Api api = new Api(other.httpPort());
-        JsonNode members = Api.await(() -> Api.json(api.get("/cluster/members")),
+        JsonNode members = Api.await(() -> Api.json(api.get("/api/v1/cluster")),
             Duration.ofSeconds(60), m -> upCount(m) == 2);
         assertEquals(2, upCount(members), members.toString());
       }

@@ -66,6 +66,8 @@ class PostgresIT {
       assertEquals(409, api.post("/api/v1/jobs", graph.replace("3", "4"),
           "Idempotency-Key", "pg-key").statusCode());
       api.awaitFinished(id, WAIT);
+      // running jobs are counted in the index, which learns of the end just after the job
+      Api.await(() -> api.get("/api/v1/jobs?state=SUCCEEDED").body(), WAIT, b -> b.contains(id));
 
       String slow = api.submit("{\"tasks\": [{\"id\": \"s\", \"fn\": \"util.sleep\","
           + " \"params\": {\"ms\": 60000}}]}");

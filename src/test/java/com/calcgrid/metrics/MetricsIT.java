@@ -1,0 +1,92 @@
+package com.calcgrid.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.calcgrid.CalcGridNode;
+import com.calcgrid.testing.Api;
+import com.calcgrid.testing.Exposition;
+import com.calcgrid.testing.TestNodes;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** {@code GET /metrics} on a real node, before and after a small job. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class MetricsIT {
+  private static final Duration WAIT = Duration.ofSeconds(60);
+  private CalcGridNode node;
+  private Api api;
+
+  @BeforeAll
+  void start() throws Exception {
+    node = TestNodes.h2(Map.of());
+    api = new Api(node.httpPort());
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    node.close();
+  }
+
+  @Test
+  void countsTheTasksOfAJobAndSpeaksThePrometheusTextFormat() throws Exception {
+    String id = api.submit("""
+        {"name": "metrics", "tasks": [
+          {"id": "a", "fn": "util.sum", "params": {"value": 1}},
+          {"id": "b", "fn": "util.sleep", "params": {"ms": 20, "value": 2}, "deps": ["a"],
+           "forEach": {"param": "i", "range": [0, 4]}},
+          {"id": "c", "fn": "util.sum", "deps": ["b"]}
+        ]}""");
+    JsonNode job = api.awaitFinished(id, WAIT);
+    assertEquals("SUCCEEDED", job.get("state").asText(), job.toString());
+    int tasks = job.get("taskCount").asInt();
+    assertEquals(6, tasks);
+
+    HttpResponse<String> r = api.get("/metrics");
+    assertEquals(200, r.statusCode());
+    assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"),
+        r.headers().toString());
+    Exposition m = Exposition.parse(r.body());
+
+    assertEquals(tasks, m.value("calcgrid_tasks_succeeded_total"), r.body());
+    assertEquals(tasks, m.value("calcgrid_tasks_dispatched_total"));
+    assertEquals(0, m.value("calcgrid_tasks_failed_total"));
+    assertEquals(0, m.value("calcgrid_tasks_retried_total"));
+    assertEquals("counter", m.type("calcgrid_tasks_succeeded_total"));
+    assertEquals(tasks, m.value("calcgrid_task_run_seconds_count"));
+    assertEquals(tasks, m.value("calcgrid_task_queue_wait_seconds_count"));
+    assertEquals("histogram", m.type("calcgrid_task_run_seconds"));
+    // four sleeps of 20 ms at least
+    assertTrue(m.value("calcgrid_task_run_seconds_sum") >= 0.08, r.body());
+    double writes = m.value("calcgrid_journal_write_seconds_count");
+    assertTrue(writes >= 1 && writes <= tasks, "one write per batch of outcomes: " + writes);
+    assertEquals(tasks, m.value("calcgrid_journal_batch_outcomes_sum"));
+    assertEquals(1, m.value("calcgrid_jobs_submitted_total"));
+    assertEquals(1, m.value("calcgrid_jobs_finished_total", "state", "SUCCEEDED"));
+    assertTrue(m.value("calcgrid_jobs", "state", "SUCCEEDED") >= 1);
+    assertEquals(0, m.value("calcgrid_jobs", "state", "RUNNING"));
+    assertEquals(0, m.value("calcgrid_tasks_ready"));
+    assertEquals(1, m.value("calcgrid_job_supervisors"), "finished, not yet passivated");
+    assertEquals(node.slots(), m.value("calcgrid_worker_slots"));
+    assertEquals(0, m.value("calcgrid_worker_slots_busy"));
+
+    assertEquals(1, m.value("pekko_cluster_members", "status", "Up"));
+    assertEquals(0, m.value("pekko_cluster_members", "status", "Leaving"));
+    assertEquals(0, m.value("pekko_cluster_unreachable_members"));
+    assertEquals(1, m.value("pekko_cluster_self_up"));
+    assertTrue(m.value("jvm_memory_used_bytes", "area", "heap") > 0);
+    assertTrue(m.value("jvm_memory_max_bytes", "area", "heap") > 0);
+    assertTrue(m.value("jvm_threads_current") > 0);
+    for (String name : List.of("jvm_gc_collections_total", "jvm_gc_collection_seconds_total",
+        "jvm_threads_daemon", "calcgrid_worker_slots_offered", "calcgrid_worker_waiting_jobs")) {
+      assertTrue(m.has(name), name + " missing");
+    }
+  }
+}
