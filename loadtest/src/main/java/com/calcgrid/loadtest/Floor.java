@@ -27,26 +27,31 @@ final class Floor {
   static Run run(FloorGraph g, int threads) throws InterruptedException {
     ForkJoinPool pool = new ForkJoinPool(threads);
     try {
-      AtomicIntegerArray waiting = new AtomicIntegerArray(g.n);
-      for (int i = 0; i < g.n; i++) {
-        waiting.set(i, g.predStart[i + 1] - g.predStart[i]);
-      }
-      long[] results = new long[g.n];
-      CountDownLatch done = new CountDownLatch(1);
-      AtomicInteger left = new AtomicInteger(g.n);
-      long start = System.nanoTime();
-      for (int i = 0; i < g.n; i++) {
-        if (waiting.get(i) == 0) {
-          pool.execute(new Step(g, i, waiting, results, left, done));
-        }
-      }
-      if (!done.await(30, TimeUnit.MINUTES)) {
-        throw new IllegalStateException("floor run did not finish");
-      }
-      return new Run(System.nanoTime() - start, results);
+      return run(g, pool);
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  /** As {@link #run(FloorGraph, int)} on a pool that outlives the run (many small graphs). */
+  static Run run(FloorGraph g, ForkJoinPool pool) throws InterruptedException {
+    AtomicIntegerArray waiting = new AtomicIntegerArray(g.n);
+    for (int i = 0; i < g.n; i++) {
+      waiting.set(i, g.predStart[i + 1] - g.predStart[i]);
+    }
+    long[] results = new long[g.n];
+    CountDownLatch done = new CountDownLatch(1);
+    AtomicInteger left = new AtomicInteger(g.n);
+    long start = System.nanoTime();
+    for (int i = 0; i < g.n; i++) {
+      if (waiting.get(i) == 0) {
+        pool.execute(new Step(g, i, waiting, results, left, done));
+      }
+    }
+    if (!done.await(30, TimeUnit.MINUTES)) {
+      throw new IllegalStateException("floor run did not finish");
+    }
+    return new Run(System.nanoTime() - start, results);
   }
 
   private static final class Step extends RecursiveAction {

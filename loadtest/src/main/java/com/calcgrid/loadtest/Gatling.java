@@ -27,7 +27,9 @@ final class Gatling {
       throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Xmx1g");
+    // what gatling-maven-plugin passes: Gatling's log writer reads String internals
+    cmd.addAll(List.of("-Xmx1g", "-XX:MaxInlineLevel=20", "-XX:MaxTrivialSize=12",
+        "--add-opens=java.base/java.lang=ALL-UNNAMED"));
     properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.gatling.app.Gatling",
         "--simulation", "com.calcgrid.loadtest.gatling." + simulation,
@@ -49,7 +51,13 @@ final class Gatling {
           .orElseThrow(() -> new IllegalStateException(simulation + " wrote no report (exit "
               + exit + "); see loadtest/out/gatling-" + prefix + ".log"));
     }
-    JsonNode g = Client.JSON.readTree(report.resolve("js/global_stats.json").toFile());
+    // js/stats.js: "var stats = { ..., stats: {JSON of the global statistics}, ..."
+    String js = Files.readString(report.resolve("js/stats.js"));
+    int at = js.indexOf("stats: {");
+    if (at < 0) {
+      throw new IllegalStateException("no global statistics in " + report);
+    }
+    JsonNode g = Client.JSON.readTree(js.substring(at + "stats: ".length()));
     return new Stats(g.at("/numberOfRequests/ok").asLong(), g.at("/numberOfRequests/ko").asLong(),
         g.at("/meanNumberOfRequestsPerSecond/total").asDouble(),
         g.at("/percentiles1/total").asLong(), g.at("/percentiles3/total").asLong(),

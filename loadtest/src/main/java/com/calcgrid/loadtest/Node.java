@@ -78,6 +78,14 @@ final class Node implements AutoCloseable {
     return process.pid();
   }
 
+  /** CPU time the node's process has used so far (user + system), from /proc. */
+  double cpuSeconds() throws IOException {
+    String stat = Files.readString(Path.of("/proc/" + pid() + "/stat"));
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    // fields 14 and 15 of /proc/PID/stat (utime, stime), counted after the command name
+    return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+  }
+
   /** Polls /health/ready until the node answers UP; fails with the log tail otherwise. */
   Node awaitReady(Duration timeout) throws Exception {
     Client c = client();

@@ -60,6 +60,7 @@ public final class Runner {
       }
     }
     Bench bench = new Bench(root, root.resolve("loadtest/out"), quick);
+    Files.deleteIfExists(bench.out().resolve("throughput.csv"));
     long t0 = System.nanoTime();
     log("CalcGrid benchmarks%s on %d cores, JDK %s; node JVM %s", quick ? " (quick)" : "",
         Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),

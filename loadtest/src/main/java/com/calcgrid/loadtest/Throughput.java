@@ -87,13 +87,13 @@ final class Throughput {
       log("%s on %s: %.2f s, %.0f tasks/s", w.name(), db, run.seconds(), tasks / run.seconds());
     }
     double median = median(seconds);
-    Floor.Run floor = floorBest(w.floor(), repeats + 2);
+    Floor.Run floor = floorBest(w.floor(), 5);
     long expected = floor.results()[tasks - 1];
     double rate = tasks / median;
     double floorRate = tasks / floor.seconds();
     bench.throughputPoint("CalcGrid (" + db + ")", tasks, rate);
     if (db.equals("H2")) {
-      bench.throughputPoint("floor (ForkJoinPool, in process)", tasks, floorRate);
+      bench.throughputPoint("floor (ForkJoinPool in process)", tasks, floorRate);
     }
     if (items != 100_000) {
       return;

@@ -1,6 +1,7 @@
 package com.calcgrid.loadtest.gatling;
 
 import static io.gatling.javaapi.core.CoreDsl.StringBody;
+import static io.gatling.javaapi.core.CoreDsl.constantConcurrentUsers;
 import static io.gatling.javaapi.core.CoreDsl.constantUsersPerSec;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
 import static io.gatling.javaapi.http.HttpDsl.http;
@@ -11,11 +12,13 @@ import io.gatling.javaapi.core.Simulation;
 import io.gatling.javaapi.http.HttpProtocolBuilder;
 
 /**
- * HTTP submissions of small jobs at a constant arrival rate (an open model: arrivals do not wait
- * for answers, so a node that falls behind shows it in latency and in the achieved rate).
+ * HTTP submissions of small jobs. With {@code calcgrid.clients} set, that many clients submit one
+ * job after the other (a closed model: the achieved rate is the node's capacity); otherwise jobs
+ * arrive at {@code calcgrid.rate} per second whatever the answers (an open model: a node that
+ * falls behind shows it in latency).
  *
- * <p>System properties: {@code calcgrid.base} (http://host:port), {@code calcgrid.rate} (jobs
- * per second), {@code calcgrid.seconds}.
+ * <p>System properties: {@code calcgrid.base} (http://host:port), {@code calcgrid.clients} or
+ * {@code calcgrid.rate}, {@code calcgrid.seconds}.
  */
 public class SubmitSimulation extends Simulation {
   /** Two tasks: small enough that the submission path, not the work, is what is measured. */
@@ -33,8 +36,12 @@ public class SubmitSimulation extends Simulation {
       .exec(http("submit").post("/api/v1/jobs").body(StringBody(JOB)).check(status().is(202)));
 
   {
-    setUp(submit.injectOpen(constantUsersPerSec(Integer.getInteger("calcgrid.rate", 550))
-        .during(Integer.getInteger("calcgrid.seconds", 30))))
+    int seconds = Integer.getInteger("calcgrid.seconds", 30);
+    Integer clients = Integer.getInteger("calcgrid.clients");
+    setUp(clients != null
+        ? submit.injectClosed(constantConcurrentUsers(clients).during(seconds))
+        : submit.injectOpen(constantUsersPerSec(Integer.getInteger("calcgrid.rate", 550))
+            .during(seconds)))
         .protocols(protocol);
   }
 }
