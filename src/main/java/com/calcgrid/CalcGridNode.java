@@ -37,6 +37,7 @@ import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap;
 import org.apache.pekko.management.javadsl.PekkoManagement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -119,7 +120,8 @@ public final class CalcGridNode implements AutoCloseable {
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), SYSTEM_NAME, config);
     try {
       Cluster cluster = Cluster.get(system);
-      if (config.getStringList("pekko.cluster.seed-nodes").isEmpty()) {
+      boolean bootstrap = usesKubernetesDiscovery(config);
+      if (!bootstrap && config.getStringList("pekko.cluster.seed-nodes").isEmpty()) {
         cluster.manager().tell(Join.create(cluster.selfMember().address()));
       }
       Executor blocking = system.dispatchers()
@@ -132,7 +134,8 @@ public final class CalcGridNode implements AutoCloseable {
       JobSupervisor.init(system, index, new JobSupervisor.Settings(
           config.getInt("calcgrid.job.snapshot-every"),
           config.getDuration("calcgrid.job.idle-after-finish"),
-          config.getDuration("calcgrid.job.flush-delay")), Json.MAPPER);
+          config.getDuration("calcgrid.job.flush-delay"),
+          config.getDuration("calcgrid.job.report-grace")), Json.MAPPER);
       if (roles.contains(Role.WORKER)) {
         WorkerAgent.Settings worker = new WorkerAgent.Settings(slots,
             config.getInt("calcgrid.worker.max-queue"),
@@ -143,6 +146,10 @@ public final class CalcGridNode implements AutoCloseable {
 
       ServerBinding binding = bindHttp(system, config, index, functions, roles);
       PekkoManagement.get(system).start().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      if (bootstrap) {
+        // finds the other pods through the Kubernetes API and forms or joins their cluster
+        ClusterBootstrap.get(system).start();
+      }
       CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(),
           "http-unbind", () -> binding.unbind().thenApply(x -> Done.getInstance()));
       CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
@@ -162,6 +169,17 @@ public final class CalcGridNode implements AutoCloseable {
   }
 
   /** Every node serves health checks; only api nodes serve the job API. */
+  /** {@code calcgrid.discovery}: seed nodes (the default), or Kubernetes cluster bootstrap. */
+  private static boolean usesKubernetesDiscovery(Config config) {
+    String discovery = config.getString("calcgrid.discovery");
+    return switch (discovery) {
+      case "seed-nodes" -> false;
+      case "kubernetes" -> true;
+      default -> throw new IllegalArgumentException("calcgrid.discovery (CALCGRID_DISCOVERY): '"
+          + discovery + "' is neither seed-nodes nor kubernetes");
+    };
+  }
+
   private static ServerBinding bindHttp(ActorSystem<Void> system, Config config, JobIndex index,
       FunctionRegistry functions, Set<Role> roles) throws Exception {
     Duration ask = config.getDuration("calcgrid.http.ask-timeout");

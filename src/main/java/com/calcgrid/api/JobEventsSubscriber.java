@@ -34,6 +34,13 @@ final class JobEventsSubscriber extends AbstractBehavior<Object> {
 
   private enum Retry { INSTANCE }
 
+  /** The supervisor this client follows stopped before the job ended. */
+  private record SupervisorMoved() {}
+
+  private enum Resubscribe { INSTANCE }
+
+  private static final Duration RESUBSCRIBE_EVERY = Duration.ofSeconds(1);
+
   private static final Duration RETRY_EVERY = Duration.ofMillis(50);
 
   private final EntityRef<JobSupervisor.Command> job;
@@ -43,6 +50,7 @@ final class JobEventsSubscriber extends AbstractBehavior<Object> {
   private long dropped;
   private String pendingProgress;
   private String pendingFinal;
+  private ActorRef<JobSupervisor.Command> watched;
 
   static Behavior<Object> create(EntityRef<JobSupervisor.Command> job,
       BoundedSourceQueue<Message> out) {
@@ -62,7 +70,23 @@ final class JobEventsSubscriber extends AbstractBehavior<Object> {
   @Override
   public Receive<Object> createReceive() {
     return newReceiveBuilder()
-        .onMessage(JobUpdate.Snapshot.class, s -> send(message("snapshot", "job", s.job())))
+        .onMessage(JobUpdate.Snapshot.class, this::onSnapshot)
+        .onMessage(SupervisorMoved.class, m -> {
+          if (pendingFinal != null) {
+            return this;
+          }
+          // its node died or it restarted elsewhere: the job's new supervisor sends a snapshot
+          getContext().getLog().info("job supervisor {} stopped before the job ended; "
+              + "following the job to its new supervisor", watched);
+          watched = null;
+          // until sharding has moved the job, a subscription may still go to the dead node
+          timers.startTimerWithFixedDelay(Resubscribe.INSTANCE, Duration.ZERO, RESUBSCRIBE_EVERY);
+          return this;
+        })
+        .onMessageEquals(Resubscribe.INSTANCE, () -> {
+          job.tell(new JobSupervisor.Subscribe(self));
+          return this;
+        })
         .onMessage(JobUpdate.Batch.class, this::onBatch)
         .onMessage(JobUpdate.Finished.class, this::onFinished)
         .onMessage(JobUpdate.NotFound.class, n -> {
@@ -72,6 +96,16 @@ final class JobEventsSubscriber extends AbstractBehavior<Object> {
         .onMessageEquals(Retry.INSTANCE, this::flushPending)
         .onMessageEquals(ClientGone.INSTANCE, this::onClientGone)
         .build();
+  }
+
+  private Behavior<Object> onSnapshot(JobUpdate.Snapshot s) {
+    timers.cancel(Resubscribe.INSTANCE);
+    if (!s.supervisor().equals(watched) && pendingFinal == null) {
+      watched = s.supervisor();
+      getContext().getLog().debug("following job supervisor {}", watched);
+      getContext().watchWith(watched, new SupervisorMoved());
+    }
+    return send(message("snapshot", "job", s.job()));
   }
 
   private Behavior<Object> onBatch(JobUpdate.Batch b) {
@@ -98,6 +132,11 @@ final class JobEventsSubscriber extends AbstractBehavior<Object> {
   }
 
   private Behavior<Object> onFinished(JobUpdate.Finished f) {
+    timers.cancel(Resubscribe.INSTANCE);
+    if (watched != null) {
+      getContext().unwatch(watched);
+      watched = null;
+    }
     pendingFinal = message("finished", "job", f.job());
     return flushPending();
   }

@@ -1,5 +1,10 @@
 package com.calcgrid.calc;
 
+import com.calcgrid.calc.pricing.BsPrice;
+import com.calcgrid.calc.risk.RiskAggregate;
+import com.calcgrid.calc.risk.RiskPortfolio;
+import com.calcgrid.calc.risk.RiskRevalue;
+import com.calcgrid.calc.risk.RiskVar;
 import com.calcgrid.calc.util.Fail;
 import com.calcgrid.calc.util.Sleep;
 import com.calcgrid.calc.util.Sum;
@@ -9,6 +14,7 @@ import java.util.List;
 public final class BuiltinFunctions implements CalcProvider {
   @Override
   public List<CalcFunction> functions() {
-    return List.of(new Sum(), new Sleep(), new Fail());
+    return List.of(new BsPrice(), new RiskPortfolio(), new RiskRevalue(), new RiskAggregate(),
+        new RiskVar(), new Sum(), new Sleep(), new Fail());
   }
 }

@@ -28,9 +28,14 @@ import org.apache.pekko.actor.typed.ActorRef;
  * the next write. All of it is bounded by slots and subscribers, never by the size of the graph.
  */
 final class Dispatch {
-  private record InFlight(long dispatchId, ActorRef<WorkerAgent.Command> worker) {}
+  /** @param deadline when, in {@link System#nanoTime()}, its report is overdue */
+  private record InFlight(long dispatchId, ActorRef<WorkerAgent.Command> worker, String node,
+      int attempt, long startedAt, long deadline) {}
+
+
 
   private final String jobId;
+  private final long reportGraceMillis;
   private final ActorRef<Command> self;
   private final JobViews views;
   /** Known workers, and whether each has been told that we have ready tasks. */
@@ -42,7 +47,13 @@ final class Dispatch {
   private boolean flushQueued;
   private long nextDispatchId = ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE;
 
-  Dispatch(String jobId, ActorRef<Command> self, JobViews views) {
+  /**
+   * @param reportGraceMillis how long past its own timeout a hand-out may stay silent before it
+   *     counts as lost: a worker may hold it briefly in its queue, and a node that paused is
+   *     given a fair chance
+   */
+  Dispatch(String jobId, ActorRef<Command> self, JobViews views, long reportGraceMillis) {
+    this.reportGraceMillis = reportGraceMillis;
     this.jobId = jobId;
     this.self = self;
     this.views = views;
@@ -104,7 +115,9 @@ final class Dispatch {
       long dispatchId = nextDispatchId++;
       tasks.add(assignment(s, i, dispatchId));
       s.markRunning(i, now, offer.node());
-      inFlight.put(i, new InFlight(dispatchId, offer.agent()));
+      inFlight.put(i, new InFlight(dispatchId, offer.agent(), offer.node(), s.attempts[i] + 1,
+          now, System.nanoTime() + (tasks.get(tasks.size() - 1).timeoutMs()
+              + reportGraceMillis) * 1_000_000));
       if (started != null) {
         started.add(new TaskEvent("started", s.graph.taskId(i), s.attempts[i] + 1, now,
             offer.node(), null));
@@ -159,6 +172,25 @@ final class Dispatch {
     }
     return new TaskOutcome(i, f.attempt(), outcome, f.startedAt(), f.finishedAt(), f.node(),
         f.result(), f.error());
+  }
+
+  /**
+   * Hand-outs whose report is overdue, as failed attempts: a message between nodes can be lost
+   * (remoting delivers at most once), and a task must not wait for it forever.
+   */
+  List<TaskFinished> overdue() {
+    long now = System.nanoTime();
+    List<TaskFinished> lost = new ArrayList<>();
+    for (Map.Entry<Integer, InFlight> e : inFlight.entrySet()) {
+      InFlight f = e.getValue();
+      if (now - f.deadline() > 0) {
+        lost.add(new TaskFinished(e.getKey(), f.attempt(), f.dispatchId(), false, null,
+            "no report from node " + f.node() + " within the task's timeout plus "
+                + reportGraceMillis + " ms; the hand-out is presumed lost",
+            f.startedAt(), System.currentTimeMillis(), f.node()));
+      }
+    }
+    return lost;
   }
 
   /** When to write what {@link #buffer} holds. */

@@ -107,10 +107,16 @@ public final class JobSupervisor
 
   private enum Flush implements Command { INSTANCE }
 
+  /** Periodic look for hand-outs whose report never came. */
+  private enum Sweep implements Command { INSTANCE }
+
+  private static final Duration SWEEP_EVERY = Duration.ofSeconds(5);
+
   private enum Idle implements Command { INSTANCE }
 
   /** Tuning that rarely changes; see calcgrid.job in application.conf. */
-  public record Settings(int snapshotEvery, Duration idleAfterFinish, Duration flushDelay) {}
+  public record Settings(int snapshotEvery, Duration idleAfterFinish, Duration flushDelay,
+      Duration reportGrace) {}
 
   /** Starts sharding for job supervisors on this node. */
   public static void init(ActorSystem<?> system, JobIndex index, Settings settings,
@@ -153,7 +159,8 @@ public final class JobSupervisor
     this.settings = settings;
     this.views = views;
     this.shard = shard;
-    this.dispatch = new Dispatch(jobId, ctx.getSelf(), views);
+    this.dispatch = new Dispatch(jobId, ctx.getSelf(), views,
+        settings.reportGrace().toMillis());
     ctx.getSystem().receptionist().tell(Receptionist.subscribe(WorkerAgent.KEY,
         ctx.messageAdapter(Receptionist.Listing.class,
             l -> new WorkersChanged(l.getServiceInstances(WorkerAgent.KEY)))));
@@ -204,6 +211,7 @@ public final class JobSupervisor
     }
     if (s.status == JobStatus.RUNNING) {
       s.rebuildReadyQueue();
+      timers.startTimerWithFixedDelay(Sweep.INSTANCE, SWEEP_EVERY);
       ctx.getLog().info("job {} recovered: {} of {} tasks still to run", jobId,
           s.unfinishedTasks(), s.taskCount());
       dispatch.requestWork(s);
@@ -275,6 +283,12 @@ public final class JobSupervisor
           dispatch.requestWork(s);
           return Effect().noReply();
         })
+        .onCommand(Sweep.class, (s, c) -> {
+          for (TaskFinished lost : dispatch.overdue()) {
+            taskFinished(s, lost);
+          }
+          return Effect().noReply();
+        })
         .onCommand(Idle.class, (s, c) -> s.status.finished()
             ? passivateAfter(Effect().noReply()) : Effect().noReply());
     return always.orElse(empty).orElse(job).build();
@@ -284,6 +298,7 @@ public final class JobSupervisor
     return Effect().persist(new JobSubmitted(jobId, c.graph(), c.tenant(), System.currentTimeMillis()))
         .thenRun(st -> {
           ctx.getLog().info("job {} submitted: {} tasks", jobId, st.taskCount());
+          timers.startTimerWithFixedDelay(Sweep.INSTANCE, SWEEP_EVERY);
           dispatch.requestWork(st);
         })
         .thenReply(c.replyTo(), st -> StatusReply.success(new Accepted(jobId, true)));
@@ -313,7 +328,7 @@ public final class JobSupervisor
       ctx.watchWith(c.subscriber(), new SubscriberGone(c.subscriber()));
     }
     JobView view = views.job(s);
-    c.subscriber().tell(new JobUpdate.Snapshot(view));
+    c.subscriber().tell(new JobUpdate.Snapshot(view, ctx.getSelf()));
     if (s.status.finished()) {
       c.subscriber().tell(new JobUpdate.Finished(view));
     }
@@ -379,6 +394,7 @@ public final class JobSupervisor
   }
 
   private void finished(JobState s) {
+    timers.cancel(Sweep.INSTANCE);
     ctx.getLog().info("job {} finished {}", jobId, s.status);
     dispatch.publishFinished(s);
     index.recordFinished(jobId, s.status, s.finishedAt);

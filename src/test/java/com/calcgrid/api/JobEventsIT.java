@@ -7,20 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.calcgrid.CalcGridNode;
 import com.calcgrid.testing.Api;
+import com.calcgrid.testing.EventsClient;
 import com.calcgrid.testing.TestNodes;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.URI;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,7 +25,8 @@ import org.junit.jupiter.api.TestInstance;
 /** The live event stream of a job over a real WebSocket. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class JobEventsIT {
-  private static final int BUFFER = 8;
+  /** Room for the bursts of a small job; far too little for the 10,000 events of a big one. */
+  private static final int BUFFER = 64;
   private CalcGridNode node;
   private Api api;
 
@@ -44,50 +41,8 @@ class JobEventsIT {
     node.close();
   }
 
-  /** Collects every text message; reads only while {@code reading} is set. */
-  private static final class Collector implements WebSocket.Listener {
-    final List<JsonNode> messages = new CopyOnWriteArrayList<>();
-    final CompletableFuture<Integer> closed = new CompletableFuture<>();
-    final AtomicBoolean reading;
-    private final StringBuilder partial = new StringBuilder();
-
-    Collector(boolean reading) {
-      this.reading = new AtomicBoolean(reading);
-    }
-
-    @Override
-    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-      partial.append(data);
-      if (last) {
-        try {
-          messages.add(Api.JSON.readTree(partial.toString()));
-        } catch (Exception e) {
-          closed.completeExceptionally(e);
-        }
-        partial.setLength(0);
-      }
-      if (reading.get()) {
-        ws.request(1);
-      }
-      return null;
-    }
-
-    @Override
-    public CompletionStage<?> onClose(WebSocket ws, int status, String reason) {
-      closed.complete(status);
-      return null;
-    }
-
-    @Override
-    public void onError(WebSocket ws, Throwable error) {
-      closed.completeExceptionally(error);
-    }
-  }
-
-  private WebSocket connect(String jobId, Collector collector) throws Exception {
-    return api.client().newWebSocketBuilder().buildAsync(URI.create(
-            api.base().replace("http", "ws") + "/api/v1/jobs/" + jobId + "/events"), collector)
-        .get(10, TimeUnit.SECONDS);
+  private WebSocket connect(String jobId, EventsClient client) throws Exception {
+    return client.connect(api, jobId);
   }
 
   @Test
@@ -97,7 +52,7 @@ class JobEventsIT {
           {"id": "root", "fn": "util.sleep", "params": {"ms": 300, "value": 1}},
           {"id": "leaf", "fn": "util.sleep", "params": {"ms": 20}, "deps": ["root"],
            "forEach": {"param": "i", "range": [0, 4]}}]}""");
-    Collector c = new Collector(true);
+    EventsClient c = new EventsClient(true);
     connect(id, c);
     c.closed.get(60, TimeUnit.SECONDS);
 
@@ -125,7 +80,7 @@ class JobEventsIT {
           {"id": "many", "fn": "util.sum", "deps": ["gate"], "forEach": {"param": "i", "range": [0, %d]}}]}"""
         .formatted(tasks));
     // reads the snapshot, then nothing until the job is over: ~10,000 events pile up
-    Collector c = new Collector(false);
+    EventsClient c = new EventsClient(false);
     WebSocket ws = connect(id, c);
     api.awaitFinished(id, Duration.ofSeconds(120));
     c.reading.set(true);
@@ -146,7 +101,7 @@ class JobEventsIT {
   @Test
   void anUnknownJobIsA404BeforeTheUpgrade() {
     ExecutionException e = assertThrows(ExecutionException.class,
-        () -> connect("no-such-job", new Collector(true)));
+        () -> connect("no-such-job", new EventsClient(true)));
     assertInstanceOf(WebSocketHandshakeException.class, e.getCause());
     assertEquals(404, ((WebSocketHandshakeException) e.getCause()).getResponse().statusCode());
   }

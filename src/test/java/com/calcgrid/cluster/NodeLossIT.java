@@ -5,14 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.calcgrid.testing.Api;
+import com.calcgrid.testing.EventsClient;
 import com.calcgrid.testing.Postgres;
 import com.calcgrid.testing.ThreeNodes;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,6 +44,9 @@ class NodeLossIT {
       String job = api.submit(GRAPH);
       api.awaitJob(job, WAIT, j -> j.path("counts").path("SUCCEEDED").asInt() >= 12);
       Map<String, JsonNode> done = succeededTasks(api, job);
+      assertEquals(404, cluster.api(2).get("/api/v1/jobs").statusCode(),
+          "a worker-only node serves no job API");
+      assertEquals(200, cluster.api(2).get("/health/ready").statusCode());
       cluster.kill(2);
       long killedAt = System.nanoTime();
 
@@ -59,6 +65,9 @@ class NodeLossIT {
       int host = cluster.indexOf(running.get("supervisor").asText());
       assertTrue(host == 0 || host == 1, "supervisors live on scheduler nodes: " + running);
       Api other = cluster.api(1 - host);
+      // a desk tool watching the job through the surviving node
+      EventsClient watcher = new EventsClient(true);
+      watcher.connect(other, job);
       Map<String, JsonNode> done = succeededTasks(other, job);
       int succeededAtKill = other.job(job).path("counts").path("SUCCEEDED").asInt();
       cluster.kill(host);
@@ -70,6 +79,18 @@ class NodeLossIT {
       assertNotEquals(running.get("supervisor").asText(), resumed.get("supervisor").asText(),
           "the supervisor moved to a surviving node");
       assertFinishedRight(other, job, done, cluster);
+      try {
+        watcher.closed.get(60, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.TimeoutException e) {
+        throw new AssertionError("the event stream did not end; got "
+            + watcher.messages.stream().map(m -> m.path("type").asText()).toList()
+            + cluster.logs());
+      }
+      List<JsonNode> finished = watcher.ofType("finished");
+      assertEquals(1, finished.size(), "the stream follows the supervisor to its new node: "
+          + watcher.messages.stream().map(m -> m.path("type").asText()).toList());
+      assertEquals("SUCCEEDED", finished.get(0).get("job").get("state").asText());
+      assertTrue(watcher.ofType("snapshot").size() >= 2, "a fresh snapshot after the move");
       System.out.printf("supervisor's node killed: progress resumed %d ms after the kill%n",
           resumedMs);
     }

@@ -5,13 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.calcgrid.calc.CalcFunction;
-import com.calcgrid.calc.CalcInput;
-import com.calcgrid.calc.CalcProvider;
 import com.calcgrid.calc.FunctionRegistry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.NullNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,19 +19,15 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** The documentation's graphs stay valid: every example file and every JSON block of the docs. */
+/**
+ * The documentation's graphs stay valid: every example file and every JSON block of the docs,
+ * checked against the real built-in functions, so their params are checked too.
+ */
 class DocsExamplesTest {
   private static final Path DOCS = Path.of(System.getProperty("user.dir"), "docs");
   private static final Pattern JSON_BLOCK = Pattern.compile("```json\\n(.*?)```", Pattern.DOTALL);
   private static final ObjectMapper MAPPER = new ObjectMapper();
-
-  /**
-   * Stand-ins for the built-in functions the docs use, accepting any params: these tests check
-   * the graphs' structure, the functions' own tests check their params.
-   */
-  private static final FunctionRegistry BUILT_IN_NAMES = FunctionRegistry.of(List.of(
-      (CalcProvider) () -> Stream.of("util.sum", "util.sleep", "util.fail", "bs.price")
-          .map(DocsExamplesTest::stub).toList()));
+  private static final FunctionRegistry BUILT_IN = FunctionRegistry.load();
 
   @Test
   void everyExampleFileIsAValidGraph() throws IOException {
@@ -47,7 +39,7 @@ class DocsExamplesTest {
     for (Path file : files) {
       byte[] json = Files.readAllBytes(file);
       GraphSpec spec = assertDoesNotThrow(() -> GraphParser.parse(json), file.toString());
-      assertDoesNotThrow(() -> GraphValidator.validate(spec, BUILT_IN_NAMES, GraphLimits.DEFAULT),
+      assertDoesNotThrow(() -> GraphValidator.validate(spec, BUILT_IN, GraphLimits.DEFAULT),
           file.toString());
     }
   }
@@ -60,36 +52,37 @@ class DocsExamplesTest {
     assertEquals(4, GraphValidator.taskCount(hello));
     GraphSpec retry = GraphParser.parse(Files.readAllBytes(DOCS.resolve("examples/retry.json")));
     assertEquals(3, retry.tasks().get(0).retry().maxAttempts());
+    GraphSpec eod = GraphParser.parse(Files.readAllBytes(DOCS.resolve("examples/eod-risk.json")));
+    assertEquals(31, GraphValidator.taskCount(eod));
+    GraphSpec large =
+        GraphParser.parse(Files.readAllBytes(DOCS.resolve("examples/eod-risk-large.json")));
+    assertEquals(123, GraphValidator.taskCount(large));
   }
 
   @Test
-  void everyJsonBlockInTheFormatReferenceIsValid() throws IOException {
-    String doc = Files.readString(DOCS.resolve("graph-format.md"));
-    List<String> blocks = new ArrayList<>();
-    for (Matcher m = JSON_BLOCK.matcher(doc); m.find(); ) {
-      blocks.add(m.group(1));
+  void everyJsonBlockInTheDocsIsValid() throws IOException {
+    List<Path> docs;
+    try (Stream<Path> list = Files.list(DOCS)) {
+      docs = list.filter(p -> p.toString().endsWith(".md")).sorted().toList();
     }
-    assertFalse(blocks.isEmpty());
-    for (String block : blocks) {
-      JsonNode node = assertDoesNotThrow(() -> MAPPER.readTree(block), block);
-      if (node.has("tasks")) {
-        assertDoesNotThrow(() -> GraphValidator.parseAndValidate(
-            block.getBytes(StandardCharsets.UTF_8), BUILT_IN_NAMES, GraphLimits.DEFAULT), block);
+    assertTrue(docs.contains(DOCS.resolve("graph-format.md")), docs.toString());
+    assertTrue(docs.contains(DOCS.resolve("functions.md")), docs.toString());
+    for (Path doc : docs) {
+      List<String> blocks = new ArrayList<>();
+      for (Matcher m = JSON_BLOCK.matcher(Files.readString(doc)); m.find(); ) {
+        blocks.add(m.group(1));
+      }
+      if (doc.endsWith("graph-format.md") || doc.endsWith("functions.md")) {
+        assertFalse(blocks.isEmpty(), doc.toString());
+      }
+      for (String block : blocks) {
+        JsonNode node = assertDoesNotThrow(() -> MAPPER.readTree(block), doc + ": " + block);
+        if (node.has("tasks")) {
+          assertDoesNotThrow(() -> GraphValidator.parseAndValidate(
+              block.getBytes(StandardCharsets.UTF_8), BUILT_IN, GraphLimits.DEFAULT),
+              doc + ": " + block);
+        }
       }
     }
-  }
-
-  private static CalcFunction stub(String name) {
-    return new CalcFunction() {
-      @Override
-      public String name() {
-        return name;
-      }
-
-      @Override
-      public JsonNode apply(CalcInput input) {
-        return NullNode.instance;
-      }
-    };
   }
 }

@@ -54,7 +54,7 @@ class JobSupervisorTest {
       {"name": "t", "tasks": [
         {"id": "a", "fn": "util.sum", "params": {"value": 1}},
         {"id": "b", "fn": "util.sum", "deps": ["a"], "forEach": {"param": "i", "range": [0, 3]},
-         "retry": {"maxAttempts": 2, "backoffMs": 10}},
+         "retry": {"maxAttempts": 2, "backoffMs": 10}, "timeoutMs": 100},
         {"id": "c", "fn": "util.sum", "deps": ["b"]}]}""";
 
   @BeforeEach
@@ -62,7 +62,7 @@ class JobSupervisorTest {
     db.applySchema();
     kit = EventSourcedBehaviorTestKit.create(testKit.system(), JobSupervisor.create("job-1", index,
             new JobSupervisor.Settings(1000, Duration.ofMinutes(1),
-                Duration.ofMillis(5)), Json.MAPPER, shard.ref()),
+                Duration.ofMillis(5), Duration.ZERO), Json.MAPPER, shard.ref()),
         EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyState(false));
     kit.clear();
   }
@@ -188,6 +188,25 @@ class JobSupervisorTest {
     assertNull(Api.await(() -> kit.<JobSupervisor.JobReply>runCommand(JobSupervisor.GetJob::new)
         .reply(), Duration.ofSeconds(10), r -> r.job() == null).job(),
         "never acknowledged, never stored: no job");
+  }
+
+  @Test
+  void aHandOutThatNeverReportsCountsAsAFailedAttemptAndRunsAgain() throws Exception {
+    kit.<StatusReply<JobSupervisor.Accepted>>runCommand(r -> new JobSupervisor.Submit(graph(), "desk-a", r));
+    succeed(offer(4).tasks().get(0), "1");
+    awaitState(s -> s.statusOf(0) == TaskStatus.SUCCEEDED);
+    // b[0] is handed out and its report is lost; b has maxAttempts 2 and timeoutMs 100
+    TaskAssignment lost = offer(1).tasks().get(0);
+    assertEquals("b[0]", lost.taskId());
+    JobState s = awaitState(st -> st.attempts[lost.task()] == 1
+        && st.statusOf(lost.task()) == TaskStatus.READY);
+    assertTrue(s.errors.get(lost.task()).contains("presumed lost"), s.errors.toString());
+    // after its backoff it is handed out again, as its second attempt
+    TaskAssignment again = Api.await(
+        () -> offer(4).tasks().stream().filter(t -> t.task() == lost.task()).findFirst(),
+        Duration.ofSeconds(10), java.util.Optional::isPresent).get();
+    assertEquals(2, again.attempt());
+    assertTrue(again.dispatchId() != lost.dispatchId());
   }
 
   @Test

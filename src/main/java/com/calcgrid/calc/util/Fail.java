@@ -19,7 +19,7 @@ public final class Fail implements CalcFunction {
   @Override
   public void validate(JsonNode params) {
     Params.integer(params, "failTimes", 0, 1000);
-    Params.number(params, "value", 0);
+    new Sum().validate(params);
   }
 
   @Override

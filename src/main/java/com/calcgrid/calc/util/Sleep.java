@@ -23,7 +23,7 @@ public final class Sleep implements CalcFunction {
   public void validate(JsonNode params) {
     Params.integer(params, "ms", 0, MAX_MS);
     Params.integer(params, "attempts", Integer.MAX_VALUE, 0, Integer.MAX_VALUE);
-    Params.number(params, "value", 0);
+    new Sum().validate(params);
   }
 
   @Override

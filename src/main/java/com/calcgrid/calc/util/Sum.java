@@ -9,7 +9,8 @@ import com.fasterxml.jackson.databind.node.LongNode;
 
 /**
  * Test tool {@code util.sum}: {@code params.value} (default 0) plus the sum of the numeric
- * results of its deps; non-numeric dep results are ignored. Whole numbers stay whole.
+ * results of its deps; non-numeric dep results are ignored. With {@code params.field} it adds
+ * that numeric field of object results instead. Whole numbers stay whole.
  */
 public final class Sum implements CalcFunction {
   @Override
@@ -20,6 +21,20 @@ public final class Sum implements CalcFunction {
   @Override
   public void validate(JsonNode params) {
     Params.number(params, "value", 0);
+    field(params);
+  }
+
+  /** {@code params.field}: which numeric field of object dep results to add, or null. */
+  static String field(JsonNode params) {
+    JsonNode f = params.get("field");
+    if (Params.isAbsent(f)) {
+      return null;
+    }
+    if (!f.isTextual() || f.textValue().isEmpty()) {
+      throw new IllegalArgumentException("param 'field' must be a non-empty string, got "
+          + Params.describe(f));
+    }
+    return f.textValue();
   }
 
   @Override
@@ -27,13 +42,20 @@ public final class Sum implements CalcFunction {
     return total(input);
   }
 
-  /** {@code params.value} plus the numeric dep results: what every util function returns. */
+  /**
+   * {@code params.value} plus the numeric dep results (or, with {@code params.field}, that
+   * numeric field of object results, e.g. {@code price} of {@code bs.price}): what every util
+   * function returns.
+   */
   static JsonNode total(CalcInput input) {
+    String field = field(input.params());
     JsonNode value = input.params().get("value");
     boolean whole = value == null || value.isNull() || value.isIntegralNumber();
     long longSum = whole && value != null && !value.isNull() ? value.longValue() : 0;
     double sum = Params.number(input.params(), "value", 0);
-    for (JsonNode dep : input.deps().values()) {
+    for (JsonNode result : input.deps().values()) {
+      JsonNode dep = field != null && result != null && result.isObject()
+          ? result.get(field) : result;
       if (dep != null && dep.isNumber()) {
         whole &= dep.isIntegralNumber();
         longSum += dep.longValue();

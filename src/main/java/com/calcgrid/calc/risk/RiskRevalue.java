@@ -1,0 +1,80 @@
+package com.calcgrid.calc.risk;
+
+import com.calcgrid.calc.CalcFunction;
+import com.calcgrid.calc.CalcInput;
+import com.calcgrid.calc.Params;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code risk.revalue}: revalues one batch of a book under every scenario.
+ *
+ * <p>Params: {@code portfolio} ({@link PortfolioSource}), {@code market} ({@link Market}), {@code
+ * scenarios} ({@link Scenarios}), {@code book} (optional: only that book's positions), {@code
+ * batch} (default 0) and {@code batchSize} (default {@value #MAX_BATCH_SIZE}). The batch is the
+ * book's positions in trade order numbered from 0, slice [batch * batchSize, (batch + 1) *
+ * batchSize); past the end of the book it is short or empty.
+ *
+ * <p>Result: {@code {"book", "batch", "positions", "bookPositions", "baseValue", "pnl": [...]}}
+ * with one P&L per scenario (see {@link Revaluation.Result}): a few kilobytes whatever the batch
+ * size, as results must stay well under the 256 KiB of a cluster message.
+ */
+public final class RiskRevalue implements CalcFunction {
+  static final int MAX_BATCH_SIZE = 1_000_000;
+  static final long MAX_BATCH = 100_000_000L;
+
+  @Override
+  public String name() {
+    return "risk.revalue";
+  }
+
+  @Override
+  public void validate(JsonNode params) {
+    read(params);
+  }
+
+  @Override
+  public JsonNode apply(CalcInput input) throws Exception {
+    Request r = read(input.params());
+    long from = r.batch * r.batchSize;
+    PortfolioSource.Slice slice = r.source.slice(r.book, from, from + r.batchSize);
+    Revaluation.Result result = Revaluation.run(slice.positions(), r.market, r.scenarios);
+    ObjectNode out = JsonNodeFactory.instance.objectNode();
+    if (r.book == null) {
+      out.putNull("book");
+    } else {
+      out.put("book", r.book);
+    }
+    out.put("batch", r.batch);
+    out.put("positions", result.positions());
+    out.put("bookPositions", slice.bookPositions());
+    out.put("baseValue", result.baseValue());
+    ArrayNode pnl = out.putArray("pnl");
+    for (double p : result.pnl()) {
+      pnl.add(p);
+    }
+    return out;
+  }
+
+  private record Request(PortfolioSource source, Market market, Scenarios scenarios, String book,
+      long batch, long batchSize) {}
+
+  /** Every check is cheap: shapes and numbers only, no file read, no trade generated. */
+  private static Request read(JsonNode params) {
+    Params.allowOnly(params, "", "portfolio", "market", "scenarios", "book", "batch",
+        "batchSize");
+    PortfolioSource source = PortfolioSource.parse(params.get("portfolio"), "portfolio");
+    Market market = Market.parse(params.get("market"), "market", source);
+    Scenarios scenarios = Scenarios.parse(params.get("scenarios"), "scenarios");
+    String book = null;
+    if (!Params.isAbsent(params.get("book"))) {
+      book = Params.asText(params.get("book"), "book");
+      source.checkBook(book, "book");
+    }
+    long batch = Params.integer(params, "batch", 0, 0, MAX_BATCH);
+    long batchSize = Params.integer(params, "batchSize", MAX_BATCH_SIZE, 1, MAX_BATCH_SIZE);
+    return new Request(source, market, scenarios, book, batch, batchSize);
+  }
+}

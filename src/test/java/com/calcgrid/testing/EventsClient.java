@@ -1,0 +1,67 @@
+package com.calcgrid.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.WebSocket;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A real WebSocket client of a job's event stream: collects every text message as JSON, and
+ * reads only while {@link #reading} is set (a slow client is one that stops reading).
+ */
+public final class EventsClient implements WebSocket.Listener {
+  public final List<JsonNode> messages = new CopyOnWriteArrayList<>();
+  /** Completes with the close status, or exceptionally on an error. */
+  public final CompletableFuture<Integer> closed = new CompletableFuture<>();
+  public final AtomicBoolean reading;
+  private final StringBuilder partial = new StringBuilder();
+
+  public EventsClient(boolean reading) {
+    this.reading = new AtomicBoolean(reading);
+  }
+
+  /** Opens {@code /api/v1/jobs/{jobId}/events} on {@code api}'s node. */
+  public WebSocket connect(Api api, String jobId) throws Exception {
+    return api.client().newWebSocketBuilder().buildAsync(URI.create(
+            api.base().replace("http", "ws") + "/api/v1/jobs/" + jobId + "/events"), this)
+        .get(10, TimeUnit.SECONDS);
+  }
+
+  /** Messages of one {@code type}, e.g. {@code snapshot}. */
+  public List<JsonNode> ofType(String type) {
+    return messages.stream().filter(m -> type.equals(m.path("type").asText())).toList();
+  }
+
+  @Override
+  public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+    partial.append(data);
+    if (last) {
+      try {
+        messages.add(Api.JSON.readTree(partial.toString()));
+      } catch (Exception e) {
+        closed.completeExceptionally(e);
+      }
+      partial.setLength(0);
+    }
+    if (reading.get()) {
+      ws.request(1);
+    }
+    return null;
+  }
+
+  @Override
+  public CompletionStage<?> onClose(WebSocket ws, int status, String reason) {
+    closed.complete(status);
+    return null;
+  }
+
+  @Override
+  public void onError(WebSocket ws, Throwable error) {
+    closed.completeExceptionally(error);
+  }
+}
