@@ -1,0 +1,169 @@
+package com.calcgrid.loadtest;
+
+import static com.calcgrid.loadtest.Bench.fmt;
+import static com.calcgrid.loadtest.Bench.log;
+
+import com.calcgrid.calc.FunctionRegistry;
+import com.calcgrid.calc.risk.HistoricalVar;
+import com.calcgrid.calc.risk.Market;
+import com.calcgrid.calc.risk.PortfolioSource;
+import com.calcgrid.calc.risk.Revaluation;
+import com.calcgrid.calc.risk.Scenarios;
+import com.calcgrid.calc.risk.SyntheticPortfolio;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
+
+/**
+ * The end-of-day risk graph: 10,000 options in 10 books under 250 scenarios, each book revalued in
+ * batches of 250 trades ({@code risk.revalue}), summed per book ({@code risk.aggregate}), VaR per
+ * book ({@code risk.var}). The floor is the same maths through the functions' plain Java APIs on
+ * a ForkJoinPool of 2 in one JVM; the VaR figures must be identical to the last bit.
+ */
+final class Eod {
+  static final List<String> NEEDED = List.of("risk.portfolio", "risk.revalue", "risk.aggregate",
+      "risk.var", "bs.price");
+  private static final long TRADES = 10_000;
+  private static final int BOOKS = 10;
+  private static final int UNDERLYINGS = 50;
+  private static final long SEED = 20240531;
+  private static final int SCENARIOS = 250;
+  private static final int BATCH = 250;
+  private static final double RATE = 0.03;
+  private static final double CONFIDENCE = 0.99;
+
+  private Eod() {}
+
+  static void run(Bench bench) throws Exception {
+    String workload = "EOD risk: 10k options x 250 scenarios, VaR per book";
+    String target = "<= 2 x plain parallel run, same numbers";
+    FunctionRegistry functions = FunctionRegistry.load();
+    List<String> missing = NEEDED.stream().filter(f -> functions.find(f).isEmpty()).toList();
+    if (!missing.isEmpty()) {
+      bench.add(Row.notRun(workload, target, "functions missing (" + String.join(", ", missing)
+          + ")"));
+      return;
+    }
+    Graphs.Workload w = new Graphs.Workload("eod", graph(), null);
+    try (Node node = Node.start(bench, "eod", Map.of())) {
+      node.awaitReady(Duration.ofMinutes(2));
+      Client c = node.client();
+      run(c, w.json());
+      int repeats = bench.quick() ? 1 : 3;
+      double[] seconds = new double[repeats];
+      double[] vars = null;
+      for (int r = 0; r < repeats; r++) {
+        long t0 = System.currentTimeMillis();
+        String id = c.submit(w.json());
+        JsonNode end = c.awaitFinished(id, Duration.ofMinutes(5));
+        if (!"SUCCEEDED".equals(end.path("state").asText())) {
+          throw new IllegalStateException("EOD job ended " + end);
+        }
+        seconds[r] = (Instant.parse(end.get("finishedAt").asText()).toEpochMilli() - t0) / 1000.0;
+        JsonNode results = c.results(id).path("results");
+        vars = new double[BOOKS];
+        for (int k = 0; k < BOOKS; k++) {
+          vars[k] = results.path("var-BOOK-" + k).path("var").asDouble(Double.NaN);
+        }
+        log("EOD on CalcGrid: %.2f s", seconds[r]);
+      }
+      double median = Throughput.median(seconds);
+      double floor = Double.MAX_VALUE;
+      double[] floorVars = null;
+      for (int r = 0; r < 4; r++) {
+        long t = System.nanoTime();
+        floorVars = plainRun();
+        floor = Math.min(floor, (System.nanoTime() - t) / 1e9);
+      }
+      double maxDiff = 0;
+      for (int k = 0; k < BOOKS; k++) {
+        maxDiff = Math.max(maxDiff, Math.abs(vars[k] - floorVars[k]));
+        if (Double.isNaN(vars[k])) {
+          maxDiff = Double.NaN;
+        }
+      }
+      boolean same = maxDiff == 0;
+      log("EOD plain parallel run: %.3f s; VaR per book identical: %s (max difference %s)", floor,
+          same, maxDiff);
+      bench.add(new Row(workload, fmt("%.2f s (median of %d), %s", median, repeats,
+              same ? "VaR of all 10 books identical" : "VaR DIFFERS by up to " + maxDiff), target,
+          same && median <= 2 * floor, fmt("%.2f s", floor), fmt("%.1f", median / floor),
+          fmt("%d tasks", 1 + BOOKS * (TRADES / BOOKS / BATCH + 2))));
+    }
+  }
+
+  private static void run(Client c, String json) throws Exception {
+    String id = c.submit(json);
+    c.awaitFinished(id, Duration.ofMinutes(5));
+  }
+
+  /** The same maths as the graph, in this JVM: revalue every batch in parallel, sum, VaR. */
+  static double[] plainRun() {
+    SyntheticPortfolio portfolio = new SyntheticPortfolio(TRADES, BOOKS, UNDERLYINGS, SEED);
+    Market market = Market.synthetic(RATE, portfolio);
+    Scenarios scenarios = Scenarios.generate(SCENARIOS, 7, 0.015, 0.01, 0);
+    int batches = (int) (TRADES / BOOKS / BATCH);
+    ForkJoinPool pool = new ForkJoinPool(2);
+    try {
+      List<List<ForkJoinTask<double[]>>> perBook = new ArrayList<>();
+      for (int k = 0; k < BOOKS; k++) {
+        List<ForkJoinTask<double[]>> tasks = new ArrayList<>();
+        String book = "BOOK-" + k;
+        for (int b = 0; b < batches; b++) {
+          long from = (long) b * BATCH;
+          tasks.add(pool.submit(() -> {
+            PortfolioSource.Slice slice = portfolio.slice(book, from, from + BATCH);
+            return Revaluation.run(slice.positions(), market, scenarios).pnl();
+          }));
+        }
+        perBook.add(tasks);
+      }
+      double[] vars = new double[BOOKS];
+      for (int k = 0; k < BOOKS; k++) {
+        double[] total = new double[SCENARIOS];
+        for (ForkJoinTask<double[]> t : perBook.get(k)) {
+          double[] pnl = t.join();
+          for (int j = 0; j < SCENARIOS; j++) {
+            total[j] += pnl[j];
+          }
+        }
+        vars[k] = HistoricalVar.of(total, CONFIDENCE).var();
+      }
+      return vars;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** portfolio -> reval-BOOK-k[batch] -> pnl-BOOK-k -> var-BOOK-k, for 10 books. */
+  private static String graph() {
+    String portfolio = "{\"synthetic\":{\"trades\":" + TRADES + ",\"books\":" + BOOKS
+        + ",\"underlyings\":" + UNDERLYINGS + ",\"seed\":" + SEED + "}}";
+    String market = "{\"rate\":" + RATE + ",\"synthetic\":true}";
+    String scenarios = "{\"generate\":{\"count\":" + SCENARIOS
+        + ",\"seed\":7,\"spotSd\":0.015,\"volSd\":0.01}}";
+    StringBuilder b = new StringBuilder("{\"name\":\"eod-bench\",\"defaults\":{\"timeoutMs\":"
+        + "120000},\"tasks\":[{\"id\":\"portfolio\",\"fn\":\"risk.portfolio\",\"params\":"
+        + "{\"portfolio\":" + portfolio + ",\"market\":" + market + "}}");
+    for (int k = 0; k < BOOKS; k++) {
+      String book = "BOOK-" + k;
+      b.append(",{\"id\":\"reval-").append(book).append("\",\"fn\":\"risk.revalue\",")
+          .append("\"deps\":[\"portfolio\"],\"params\":{\"portfolio\":").append(portfolio)
+          .append(",\"market\":").append(market).append(",\"scenarios\":").append(scenarios)
+          .append(",\"book\":\"").append(book).append("\",\"batchSize\":").append(BATCH)
+          .append("},\"forEach\":{\"param\":\"batch\",\"range\":[0,")
+          .append(TRADES / BOOKS / BATCH).append("]}}");
+      b.append(",{\"id\":\"pnl-").append(book).append("\",\"fn\":\"risk.aggregate\",\"deps\":")
+          .append("[\"reval-").append(book).append("\"]}");
+      b.append(",{\"id\":\"var-").append(book).append("\",\"fn\":\"risk.var\",\"params\":")
+          .append("{\"confidence\":").append(CONFIDENCE).append("},\"deps\":[\"pnl-")
+          .append(book).append("\"]}");
+    }
+    return b.append("]}").toString();
+  }
+}
