@@ -1,5 +1,6 @@
 package com.calcgrid.job;
 
+import com.calcgrid.store.Jdbc;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -12,8 +13,6 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import javax.sql.DataSource;
@@ -32,17 +31,15 @@ public final class IdempotencyKeys {
   /** One stored key. */
   public record Key(String tenant, String key, String bodySha256, String jobId, Instant createdAt) {}
 
-  private final DataSource db;
-  private final Executor blocking;
+  private final Jdbc jdbc;
 
   public IdempotencyKeys(DataSource db, Executor blocking) {
-    this.db = db;
-    this.blocking = blocking;
+    this.jdbc = new Jdbc(db, blocking);
   }
 
   /** The stored key, or null. */
   public CompletionStage<Key> find(String tenant, String key) {
-    return run(c -> read(c, tenant, key));
+    return jdbc.run(c -> read(c, tenant, key));
   }
 
   /**
@@ -50,7 +47,7 @@ public final class IdempotencyKeys {
    * {@code key} itself, or the earlier one (compare its hash and job).
    */
   public CompletionStage<Key> claim(Key key) {
-    return run(c -> {
+    return jdbc.run(c -> {
       try (PreparedStatement st = c.prepareStatement("INSERT INTO calcgrid_idempotency "
           + "(tenant, idem_key, body_sha256, job_id, created_at) VALUES (?, ?, ?, ?, ?)")) {
         st.setString(1, key.tenant());
@@ -75,7 +72,7 @@ public final class IdempotencyKeys {
 
   /** Forgets keys stored before {@code before}; returns how many. */
   public CompletionStage<Integer> purge(Instant before) {
-    return run(c -> {
+    return jdbc.run(c -> {
       try (PreparedStatement st = c.prepareStatement(
           "DELETE FROM calcgrid_idempotency WHERE created_at < ?")) {
         st.setTimestamp(1, Timestamp.from(before));
@@ -117,19 +114,5 @@ public final class IdempotencyKeys {
             rs.getTimestamp(3).toInstant()) : null;
       }
     }
-  }
-
-  private interface Work<T> {
-    T apply(Connection c) throws SQLException;
-  }
-
-  private <T> CompletionStage<T> run(Work<T> work) {
-    return CompletableFuture.supplyAsync(() -> {
-      try (Connection c = db.getConnection()) {
-        return work.apply(c);
-      } catch (SQLException e) {
-        throw new CompletionException(e);
-      }
-    }, blocking);
   }
 }

@@ -1,5 +1,6 @@
 package com.calcgrid.job;
 
+import com.calcgrid.store.Jdbc;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,7 +11,6 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import javax.sql.DataSource;
@@ -35,12 +35,10 @@ public final class JobIndex {
   /** A page of the listing, newest first. */
   public record Page(List<Entry> jobs, int offset, int limit, boolean more) {}
 
-  private final DataSource db;
-  private final Executor blocking;
+  private final Jdbc jdbc;
 
   public JobIndex(DataSource db, Executor blocking) {
-    this.db = db;
-    this.blocking = blocking;
+    this.jdbc = new Jdbc(db, blocking);
   }
 
   /** How {@link #admit} decided. {@code running} is the count that was over its limit. */
@@ -58,7 +56,7 @@ public final class JobIndex {
    */
   public CompletionStage<Decision> admit(String id, String tenant, String name, int taskCount,
       Instant submittedAt, int maxRunningPerTenant, int maxRunning) {
-    return run(c -> {
+    return jdbc.run(c -> {
       if (count(c, "SELECT COUNT(*) FROM calcgrid_jobs WHERE id = ?", id) > 0) {
         return new Decision(Admitted.ALREADY_LISTED, 0, maxRunningPerTenant);
       }
@@ -98,7 +96,7 @@ public final class JobIndex {
 
   public CompletionStage<Void> recordSubmitted(String id, String tenant, String name,
       int taskCount, Instant submittedAt) {
-    return run(c -> {
+    return jdbc.run(c -> {
       insert(c, id, tenant, name, taskCount, submittedAt);
       return null;
     });
@@ -120,7 +118,7 @@ public final class JobIndex {
 
   /** Best effort: a lost update is repaired when the job next recovers. */
   public CompletionStage<Void> recordFinished(String id, JobStatus state, long finishedAt) {
-    return run(c -> {
+    return jdbc.run(c -> {
       try (PreparedStatement st = c.prepareStatement(
           "UPDATE calcgrid_jobs SET state = ?, finished_at = ? WHERE id = ? AND state <> ?")) {
         st.setString(1, state.name());
@@ -137,7 +135,7 @@ public final class JobIndex {
   }
 
   public CompletionStage<Void> forget(String id) {
-    return run(c -> {
+    return jdbc.run(c -> {
       try (PreparedStatement st = c.prepareStatement("DELETE FROM calcgrid_jobs WHERE id = ?")) {
         st.setString(1, id);
         st.executeUpdate();
@@ -148,7 +146,7 @@ public final class JobIndex {
 
   /** Newest first; {@code tenant} and {@code state} are optional filters. */
   public CompletionStage<Page> list(String tenant, JobStatus state, int offset, int limit) {
-    return run(c -> {
+    return jdbc.run(c -> {
       StringBuilder sql = new StringBuilder("SELECT id, tenant, name, state, task_count, "
           + "submitted_at, finished_at FROM calcgrid_jobs WHERE 1 = 1");
       List<String> args = new ArrayList<>();
@@ -185,7 +183,7 @@ public final class JobIndex {
 
   /** Ids of jobs not known to have finished, for waking at start. */
   public CompletionStage<List<String>> unfinished() {
-    return run(c -> {
+    return jdbc.run(c -> {
       try (PreparedStatement st = c.prepareStatement(
           "SELECT id FROM calcgrid_jobs WHERE state = ? ORDER BY submitted_at")) {
         st.setString(1, JobStatus.RUNNING.name());
@@ -202,7 +200,7 @@ public final class JobIndex {
 
   /** How many jobs the index holds in each state; every state is present, 0 when none. */
   public CompletionStage<Map<JobStatus, Long>> countByState() {
-    return run(c -> {
+    return jdbc.run(c -> {
       Map<JobStatus, Long> counts = new EnumMap<>(JobStatus.class);
       for (JobStatus s : JobStatus.values()) {
         counts.put(s, 0L);
@@ -220,25 +218,11 @@ public final class JobIndex {
 
   /** True when the database answers a trivial query. */
   public CompletionStage<Boolean> ping() {
-    return run(c -> {
+    return jdbc.run(c -> {
       try (PreparedStatement st = c.prepareStatement("SELECT 1")) {
         st.executeQuery().close();
         return true;
       }
     });
-  }
-
-  private interface Work<T> {
-    T apply(Connection c) throws SQLException;
-  }
-
-  private <T> CompletionStage<T> run(Work<T> work) {
-    return CompletableFuture.supplyAsync(() -> {
-      try (Connection c = db.getConnection()) {
-        return work.apply(c);
-      } catch (SQLException e) {
-        throw new java.util.concurrent.CompletionException(e);
-      }
-    }, blocking);
   }
 }
