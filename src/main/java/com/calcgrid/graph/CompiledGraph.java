@@ -27,6 +27,7 @@ public final class CompiledGraph {
   private final int[] revStart;
   private final int[] revTemplate;
   private final int[] revTask;
+  private final long[] priority;
 
   private CompiledGraph(GraphSpec spec) {
     this.spec = spec;
@@ -68,6 +69,44 @@ public final class CompiledGraph {
         revTask[slot] = depTask[e];
       }
     }
+    priority = longestPathToSink();
+  }
+
+  /**
+   * For each template, the estimated work on the longest path from it to a sink, itself
+   * included: its {@code estimateMs}, or 1 when it has none (so a graph without estimates is
+   * ordered by how many levels still follow). Starting the highest first keeps the critical
+   * path moving while shorter branches fill the remaining slots. Computed in reverse
+   * topological order without recursion: graphs may be one chain of 100,000 templates.
+   */
+  private long[] longestPathToSink() {
+    int templates = templateCount();
+    long[] rank = new long[templates];
+    int[] waiting = new int[templates];
+    int[] queue = new int[templates];
+    int head = 0;
+    int tail = 0;
+    for (int t = 0; t < templates; t++) {
+      waiting[t] = revStart[t + 1] - revStart[t];
+      if (waiting[t] == 0) {
+        queue[tail++] = t;
+      }
+    }
+    while (head < tail) {
+      int t = queue[head++];
+      long below = 0;
+      for (int r = revStart[t]; r < revStart[t + 1]; r++) {
+        below = Math.max(below, rank[revTemplate[r]]);
+      }
+      long own = spec.tasks().get(t).estimateMs();
+      rank[t] = below + (own > 0 ? own : 1);
+      for (int e = depStart[t]; e < depStart[t + 1]; e++) {
+        if (--waiting[depTemplate[e]] == 0) {
+          queue[tail++] = depTemplate[e];
+        }
+      }
+    }
+    return rank;
   }
 
   /** Lays out a graph that {@link GraphValidator} accepted. */
@@ -204,6 +243,11 @@ public final class CompiledGraph {
   /** The one task of t that reverse entry r waits for, or {@link #ALL}. */
   public int dependentOnTask(int r) {
     return revTask[r];
+  }
+
+  /** How urgent template t's tasks are: higher runs first (see {@link #longestPathToSink}). */
+  public long priority(int t) {
+    return priority[t];
   }
 
   /** Nothing depends on template t: its results are the job's outputs. */

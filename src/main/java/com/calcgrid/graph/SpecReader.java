@@ -20,15 +20,16 @@ final class SpecReader {
   static final long MAX_BACKOFF_MS = 3_600_000;
 
   private static final List<String> TOP = List.of("name", "tasks", "defaults");
-  private static final List<String> DEFAULTS = List.of("retry", "timeoutMs");
+  private static final List<String> DEFAULTS = List.of("retry", "timeoutMs", "estimateMs");
   private static final List<String> TASK =
-      List.of("id", "fn", "params", "deps", "forEach", "retry", "timeoutMs");
+      List.of("id", "fn", "params", "deps", "forEach", "retry", "timeoutMs", "estimateMs");
   private static final List<String> FOR_EACH = List.of("param", "range", "values");
   private static final List<String> RETRY = List.of("maxAttempts", "backoffMs", "maxBackoffMs");
 
   private final Problems problems = new Problems();
   private RetryPolicy defaultRetry = RetryPolicy.DEFAULT;
   private long defaultTimeoutMs = DEFAULT_TIMEOUT_MS;
+  private long defaultEstimateMs;
 
   private SpecReader() {}
 
@@ -76,6 +77,8 @@ final class SpecReader {
     }
     Long timeout = defaults.integer("timeoutMs", 1, MAX_TIMEOUT_MS);
     defaultTimeoutMs = timeout != null ? timeout : defaultTimeoutMs;
+    Long estimate = defaults.integer("estimateMs", 0, MAX_TIMEOUT_MS);
+    defaultEstimateMs = estimate != null ? estimate : defaultEstimateMs;
   }
 
   private TaskTemplate task(JsonNode node, String where) {
@@ -99,8 +102,10 @@ final class SpecReader {
         f.has("forEach") ? forEach(f.get("forEach"), f.path("forEach"), params) : null;
     RetryPolicy retry = f.has("retry") ? retry(f.get("retry"), f.path("retry")) : defaultRetry;
     Long timeout = f.integer("timeoutMs", 1, MAX_TIMEOUT_MS);
+    Long estimate = f.integer("estimateMs", 0, MAX_TIMEOUT_MS);
     return new TaskTemplate(id, fn, params, deps, forEach,
-        retry != null ? retry : defaultRetry, timeout != null ? timeout : defaultTimeoutMs);
+        retry != null ? retry : defaultRetry, timeout != null ? timeout : defaultTimeoutMs,
+        estimate != null ? estimate : defaultEstimateMs);
   }
 
   private List<String> deps(Fields f) {

@@ -15,6 +15,8 @@ import java.util.List;
  * @param forEach null for a single task
  * @param retry how often to try and how long to wait between tries
  * @param timeoutMs how long one attempt may run before it is interrupted
+ * @param estimateMs how long one attempt is expected to run, 0 when unknown; the scheduler
+ *     starts the tasks with the longest estimated work still behind them first
  */
 public record TaskTemplate(
     String id,
@@ -23,7 +25,14 @@ public record TaskTemplate(
     List<String> deps,
     ForEach forEach,
     RetryPolicy retry,
-    long timeoutMs) {
+    long timeoutMs,
+    long estimateMs) {
+
+  /** A template without a run-time estimate. */
+  public TaskTemplate(String id, String fn, ObjectNode params, List<String> deps,
+      ForEach forEach, RetryPolicy retry, long timeoutMs) {
+    this(id, fn, params, deps, forEach, retry, timeoutMs, 0);
+  }
 
   /** How many tasks this template stands for. */
   public int count() {

@@ -237,13 +237,16 @@ final class Dispatch {
 
   /**
    * Holds an outcome for the next write. The write waits a moment while other hand-outs are
-   * still out, because their outcomes are about to arrive and one write of many outcomes costs
-   * far less than many writes of one; with nothing else out (a chain), it goes at once.
+   * still out and workers have ready tasks to run, because more outcomes are about to arrive
+   * and one write of many outcomes costs far less than many writes of one. When nothing else is
+   * out (a chain), or nothing is ready (slots are about to idle until this outcome frees its
+   * dependents), it goes at once: then the wait would be time lost on the critical path, and
+   * outcomes that arrive during the write still share the next one.
    */
-  FlushWhen buffer(TaskOutcome o) {
+  FlushWhen buffer(TaskOutcome o, boolean readyTasksLeft) {
     pending.add(o);
     pendingTasks.add(o.task());
-    if (pending.size() >= FULL_BATCH || inFlight.isEmpty()) {
+    if (pending.size() >= FULL_BATCH || inFlight.isEmpty() || !readyTasksLeft) {
       flushQueued = true;
       return FlushWhen.NOW;
     }

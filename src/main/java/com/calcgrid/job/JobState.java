@@ -180,7 +180,7 @@ final class JobState {
         set(i, TaskStatus.READY);
       }
     }
-    ready.add(from, to);
+    ready.add(from, to, graph.priority(t));
   }
 
   /** A task failed for good: everything downstream of it can never run. */
@@ -248,21 +248,23 @@ final class JobState {
     TaskStatus s = statusOf(task);
     if (s == TaskStatus.RUNNING || s == TaskStatus.READY) {
       set(task, TaskStatus.READY);
-      ready.add(task, task + 1);
+      ready.add(task, task + 1, graph.priority(graph.templateOf(task)));
     }
   }
 
-  /** After recovery nothing is running: queue every READY task. */
+  /** After recovery nothing is running: queue every READY task, in runs within a template. */
   void rebuildReadyQueue() {
     ready.clear();
-    int runStart = -1;
-    for (int i = 0; i <= taskStatus.length; i++) {
-      boolean isReady = i < taskStatus.length && taskStatus[i] == TaskStatus.READY.ordinal();
-      if (isReady && runStart < 0) {
-        runStart = i;
-      } else if (!isReady && runStart >= 0) {
-        ready.add(runStart, i);
-        runStart = -1;
+    for (int t = 0; t < graph.templateCount(); t++) {
+      int runStart = -1;
+      for (int i = graph.firstTask(t); i <= graph.endTask(t); i++) {
+        boolean isReady = i < graph.endTask(t) && taskStatus[i] == TaskStatus.READY.ordinal();
+        if (isReady && runStart < 0) {
+          runStart = i;
+        } else if (!isReady && runStart >= 0) {
+          ready.add(runStart, i, graph.priority(t));
+          runStart = -1;
+        }
       }
     }
   }

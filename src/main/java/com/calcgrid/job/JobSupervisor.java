@@ -363,7 +363,7 @@ public final class JobSupervisor
     if (outcome == null) {
       return Effect().noReply();
     }
-    switch (dispatch.buffer(outcome)) {
+    switch (dispatch.buffer(outcome, s.ready.peek(s.taskStatus) >= 0)) {
       case NOW -> {
         timers.cancel(Flush.INSTANCE);
         ctx.getSelf().tell(Flush.INSTANCE);

@@ -162,6 +162,24 @@ class GraphParserTest {
   }
 
   @Test
+  void estimatesAreRangeCheckedAndDefaulted() {
+    List<GraphProblem> problems = parseProblems("{'defaults': {'estimateMs': -1},"
+        + " 'tasks': [{'id': 'a', 'fn': 't.noop', 'estimateMs': 86400001},"
+        + " {'id': 'b', 'fn': 't.noop', 'estimateMs': '5s'}]}");
+    assertProblem(problems, "defaults.estimateMs", "from 0 to 86400000", "-1");
+    assertProblem(problems, "tasks[0].estimateMs", "86400001");
+    assertProblem(problems, "tasks[1].estimateMs", "must be an integer");
+    assertEquals(3, problems.size());
+
+    GraphSpec spec = GraphParser.parse(json("{'defaults': {'estimateMs': 40}, 'tasks': ["
+        + "{'id': 'a', 'fn': 't.noop'}, {'id': 'b', 'fn': 't.noop', 'estimateMs': 7}]}"));
+    assertEquals(40, spec.tasks().get(0).estimateMs());
+    assertEquals(7, spec.tasks().get(1).estimateMs());
+    assertEquals(0, GraphParser.parse(json("{'tasks': [{'id': 'a', 'fn': 't.noop'}]}"))
+        .tasks().get(0).estimateMs(), "no estimate is 0, unknown");
+  }
+
+  @Test
   void nameIsAShortString() {
     assertProblem(parseProblems("{'name': 5, 'tasks': [{'id': 'a', 'fn': 't.noop'}]}"), "name",
         "must be a string");

@@ -150,6 +150,29 @@ class JobSupervisorTest {
   }
 
   @Test
+  void tasksWithTheMostEstimatedWorkAheadAreHandedOutFirstAlsoAfterRecovery() {
+    GraphSpec spec = GraphValidator.parseAndValidate("""
+        {"name": "cp", "tasks": [
+          {"id": "short", "fn": "util.sum", "estimateMs": 10},
+          {"id": "wide", "fn": "util.sum", "estimateMs": 50,
+           "forEach": {"param": "i", "range": [0, 2]}},
+          {"id": "long", "fn": "util.sum", "estimateMs": 100},
+          {"id": "tail", "fn": "util.sum", "deps": ["long"], "estimateMs": 100}]}"""
+        .getBytes(StandardCharsets.UTF_8), FunctionRegistry.load(), GraphLimits.DEFAULT);
+    kit.<StatusReply<JobSupervisor.Accepted>>runCommand(r -> new JobSupervisor.Submit(spec, "desk-a", r));
+    assertEquals(List.of("long"), ids(offer(1)), "the head of the critical path goes first");
+    assertEquals(List.of("wide[0]", "wide[1]"), ids(offer(2)));
+
+    kit.restart();
+    assertEquals(List.of("long", "wide[0]", "wide[1]", "short"), ids(offer(8)),
+        "the queue rebuilt after recovery keeps the same order");
+  }
+
+  private static List<String> ids(WorkerAgent.RunTasks run) {
+    return run.tasks().stream().map(TaskAssignment::taskId).toList();
+  }
+
+  @Test
   void aReportFromASupersededDispatchIsIgnored() throws Exception {
     kit.<StatusReply<JobSupervisor.Accepted>>runCommand(r -> new JobSupervisor.Submit(graph(), "desk-a", r));
     TaskAssignment a = offer(4).tasks().get(0);

@@ -28,7 +28,7 @@ public class ReadyQueueBenchmark {
   @OperationsPerInvocation(N)
   public int oneRange() {
     ReadyQueue q = new ReadyQueue();
-    q.add(0, N);
+    q.add(0, N, 1);
     int sum = 0;
     int i;
     while ((i = q.poll(status)) >= 0) {
@@ -42,7 +42,7 @@ public class ReadyQueueBenchmark {
   public int singles() {
     ReadyQueue q = new ReadyQueue();
     for (int k = 0; k < N; k++) {
-      q.add(k, k + 1);
+      q.add(k, k + 1, 1);
     }
     int sum = 0;
     int i;

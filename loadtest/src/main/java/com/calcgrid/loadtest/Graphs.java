@@ -87,6 +87,8 @@ final class Graphs {
       task.put("id", ids[i]);
       task.put("fn", "util.sleep");
       task.putObject("params").put("ms", sleepMs[i]).put("value", 0);
+      // the recorded run time, as a desk would pass last night's: orders the ready queue
+      task.put("estimateMs", sleepMs[i]);
       if (ps.size() > 0) {
         ArrayNode deps = task.putArray("deps");
         for (int k = 0; k < ps.size(); k++) {
