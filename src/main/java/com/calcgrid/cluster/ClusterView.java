@@ -144,7 +144,8 @@ public final class ClusterView {
         reply -> Receptionist.find(WorkerAgent.KEY, reply), timeout, system.scheduler());
     return listing.thenCompose(l -> {
       List<CompletableFuture<Worker>> asks = new ArrayList<>();
-      for (ActorRef<WorkerAgent.Command> w : l.getServiceInstances(WorkerAgent.KEY)) {
+      // unreachable ones too: an SRE needs to see the worker that stopped answering
+      for (ActorRef<WorkerAgent.Command> w : l.getAllServiceInstances(WorkerAgent.KEY)) {
         asks.add(load(w).toCompletableFuture());
       }
       return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(v -> {
