@@ -292,8 +292,13 @@ public final class JobSupervisor
           return Effect().noReply();
         })
         .onCommand(Sweep.class, (s, c) -> {
+          boolean any = false;
           for (TaskFinished lost : dispatch.overdue()) {
-            taskFinished(s, lost);
+            any |= buffered(s, lost) != null;
+          }
+          if (any) {
+            timers.cancel(Flush.INSTANCE);
+            ctx.getSelf().tell(Flush.INSTANCE);
           }
           return Effect().noReply();
         })
@@ -356,22 +361,28 @@ public final class JobSupervisor
   }
 
   private ReplyEffect<JobEvent, JobState> taskFinished(JobState s, TaskFinished f) {
+    Dispatch.FlushWhen when = buffered(s, f);
+    if (when == Dispatch.FlushWhen.NOW) {
+      // written in this turn rather than after a message to ourselves: a chain waits for it
+      timers.cancel(Flush.INSTANCE);
+      return flush(s, Flush.INSTANCE);
+    }
+    if (when == Dispatch.FlushWhen.SOON) {
+      timers.startSingleTimer(Flush.INSTANCE, settings.flushDelay());
+    }
+    return Effect().noReply();
+  }
+
+  /** Buffers the report's outcome for the next write; null when the report is ignored. */
+  private Dispatch.FlushWhen buffered(JobState s, TaskFinished f) {
     if (s.status != JobStatus.RUNNING) {
-      return Effect().noReply();
+      return null;
     }
     TaskOutcome outcome = dispatch.accept(s, f);
     if (outcome == null) {
-      return Effect().noReply();
+      return null;
     }
-    switch (dispatch.buffer(outcome, s.ready.peek(s.taskStatus) >= 0)) {
-      case NOW -> {
-        timers.cancel(Flush.INSTANCE);
-        ctx.getSelf().tell(Flush.INSTANCE);
-      }
-      case SOON -> timers.startSingleTimer(Flush.INSTANCE, settings.flushDelay());
-      case ALREADY_QUEUED -> { }
-    }
-    return Effect().noReply();
+    return dispatch.buffer(outcome, s.ready.peek(s.taskStatus) >= 0);
   }
 
   /**
