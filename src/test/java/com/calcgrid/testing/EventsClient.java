@@ -34,9 +34,13 @@ public final class EventsClient implements WebSocket.Listener {
 
   /** Opens the event stream with a query, e.g. {@code ?events=progress}. */
   public WebSocket connect(Api api, String jobId, String query) throws Exception {
+    return connectAsync(api, jobId, query).get(10, TimeUnit.SECONDS);
+  }
+
+  /** Starts opening the event stream, for many clients connecting at once. */
+  public CompletableFuture<WebSocket> connectAsync(Api api, String jobId, String query) {
     return api.client().newWebSocketBuilder().buildAsync(URI.create(
-            api.base().replace("http", "ws") + "/api/v1/jobs/" + jobId + "/events" + query), this)
-        .get(10, TimeUnit.SECONDS);
+        api.base().replace("http", "ws") + "/api/v1/jobs/" + jobId + "/events" + query), this);
   }
 
   /** Every task event received, from all {@code tasks} messages, in order. */
