@@ -250,7 +250,9 @@ public final class CalcGridNode implements AutoCloseable {
     JobRoutes jobs = new JobRoutes(sharding, index, submissions, auth,
         new JobRoutes.Settings(ask, config.getInt("calcgrid.http.default-page"),
             config.getInt("calcgrid.http.max-page")),
-        new JobEventsSocket(system, config.getInt("calcgrid.http.websocket-buffer")));
+        new JobEventsSocket(system, id -> sharding.entityRefFor(JobSupervisor.ENTITY_KEY, id),
+            new JobEventsSocket.Settings(config.getInt("calcgrid.http.websocket-buffer"),
+                config.getDuration("calcgrid.http.websocket-window"), ask)));
     HealthRoutes health = new HealthRoutes(NodeHealth.get(system));
     MetricsRoutes metrics = new MetricsRoutes(NodeMetrics.get(system), index, Duration.ofSeconds(2));
     ClusterRoutes cluster = new ClusterRoutes(system, new ClusterView(system,

@@ -1,17 +1,19 @@
 package com.calcgrid.api;
 
+import com.calcgrid.api.auth.Caller;
 import com.calcgrid.job.JobSupervisor;
-import java.util.UUID;
-import org.apache.pekko.NotUsed;
+import com.calcgrid.job.JobView;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
-import org.apache.pekko.http.javadsl.model.ws.Message;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.japi.Pair;
-import org.apache.pekko.stream.BoundedSourceQueue;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
@@ -19,35 +21,57 @@ import org.apache.pekko.stream.javadsl.Source;
 /**
  * {@code GET /api/v1/jobs/{id}/events} upgraded to a WebSocket: a snapshot of the job, its live
  * events, and a final {@code finished} message, after which the server closes the socket.
- * Messages from the client are ignored.
+ * Messages from the client are ignored. {@code ?events=progress} leaves out the task events.
+ *
+ * <p>All clients of a job on this node share one {@link JobEventsHub}: the upgrade asks that
+ * local hub for the job (to check the caller may see it) and costs the job's supervisor nothing
+ * once the hub follows the job.
  */
 public final class JobEventsSocket extends AllDirectives {
-  private final ActorSystem<?> system;
-  private final int bufferSize;
 
-  public JobEventsSocket(ActorSystem<?> system, int bufferSize) {
+  /** @param buffer task events queued per client before its task events are dropped */
+  public record Settings(int buffer, Duration window, Duration askTimeout) {}
+
+  private final ActorSystem<?> system;
+  private final Settings settings;
+  private final ActorRef<JobEventsHubs.Command> hubs;
+
+  public JobEventsSocket(ActorSystem<?> system,
+      Function<String, EntityRef<JobSupervisor.Command>> jobs, Settings settings) {
     this.system = system;
-    this.bufferSize = bufferSize;
+    this.settings = settings;
+    this.hubs = system.systemActorOf(JobEventsHubs.create(jobs, settings.window()),
+        "job-events", Props.empty());
   }
 
   /**
-   * Upgrades to the job's event stream. The caller has checked that the job exists and that
-   * the client may see it, so unknown and foreign jobs get a plain HTTP 404 before any upgrade.
+   * Upgrades to the job's event stream if the caller may see the job; unknown and foreign jobs
+   * get a plain HTTP 404 before any upgrade.
    */
-  Route route(EntityRef<JobSupervisor.Command> job) {
-    return handleWebSocketMessages(flow(job));
-  }
-
-  private Flow<Message, Message, NotUsed> flow(EntityRef<JobSupervisor.Command> job) {
-    Pair<BoundedSourceQueue<Message>, Source<Message, NotUsed>> queue =
-        Source.<Message>queue(bufferSize).preMaterialize(system);
-    ActorRef<Object> subscriber = system.systemActorOf(
-        JobEventsSubscriber.create(job, queue.first()), "job-events-" + UUID.randomUUID(),
-        Props.empty());
-    Source<Message, NotUsed> out = queue.second().watchTermination((mat, done) -> {
-      done.whenComplete((d, e) -> subscriber.tell(JobEventsSubscriber.ClientGone.INSTANCE));
-      return mat;
+  Route route(Caller caller, String jobId) {
+    return parameterOptional("events", events -> {
+      boolean progressOnly = events.map("progress"::equals).orElse(false);
+      if (events.isPresent() && !progressOnly && !events.get().equals("all")) {
+        return complete(JobRoutes.badParam("events",
+            "must be 'all' or 'progress', got '" + events.get() + "'"));
+      }
+      JobEventsOutbox outbox = new JobEventsOutbox(settings.buffer(), !progressOnly);
+      CompletionStage<JobEventsHub.Joined> joined = AskPattern.ask(hubs,
+          r -> new JobEventsHubs.Join(jobId, outbox, r), settings.askTimeout(),
+          system.scheduler());
+      return onComplete(joined, reply -> {
+        JobView job = reply.isSuccess() ? reply.get().job() : null;
+        if (job == null || !caller.sees(job.tenant())) {
+          hubs.tell(new JobEventsHubs.Leave(jobId, outbox));
+          return complete(reply.isFailure()
+              ? Json.unavailable("the job's supervisor did not answer in time",
+                  Duration.ofSeconds(2))
+              : Json.notFound("no job '" + jobId + "'"));
+        }
+        Source<org.apache.pekko.http.javadsl.model.ws.Message, ?> out = Source.fromGraph(
+            new JobEventsSource(outbox, () -> hubs.tell(new JobEventsHubs.Leave(jobId, outbox))));
+        return handleWebSocketMessages(Flow.fromSinkAndSourceCoupled(Sink.ignore(), out));
+      });
     });
-    return Flow.fromSinkAndSourceCoupled(Sink.ignore(), out);
   }
 }

@@ -68,7 +68,8 @@ public final class JobRoutes extends AllDirectives {
             viewer(caller, id, job -> results(id, p))))),
         path("cancel", () -> post(() -> auth.authorize(caller, AccessRole.SUBMITTER,
             "cancel jobs", () -> visible(caller, id, job -> cancel(id))))),
-        path("events", () -> get(() -> viewer(caller, id, job -> events.route(entity(id))))));
+        path("events", () -> get(() -> auth.authorize(caller, AccessRole.VIEWER, "read jobs",
+            () -> events.route(caller, id)))));
   }
 
   private Route viewer(Caller caller, String id, Function<JobView, Route> inner) {

@@ -97,7 +97,7 @@ public final class SubmitCommand implements Callable<Integer> {
   private JsonNode follow(String id, String name, int tasks) throws Exception {
     CompletableFuture<JsonNode> done = new CompletableFuture<>();
     URI ws = URI.create(url.toString().replaceFirst("^http", "ws"))
-        .resolve("/api/v1/jobs/" + id + "/events");
+        .resolve("/api/v1/jobs/" + id + "/events?events=progress");
     try (Progress progress = new Progress(name, tasks)) {
       WebSocket.Builder builder = http.newWebSocketBuilder();
       if (token != null && !token.isBlank()) {

@@ -16,6 +16,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class EventsClient implements WebSocket.Listener {
   public final List<JsonNode> messages = new CopyOnWriteArrayList<>();
+  /** The same messages as the server wrote them. */
+  public final List<String> texts = new CopyOnWriteArrayList<>();
   /** Completes with the close status, or exceptionally on an error. */
   public final CompletableFuture<Integer> closed = new CompletableFuture<>();
   public final AtomicBoolean reading;
@@ -27,9 +29,27 @@ public final class EventsClient implements WebSocket.Listener {
 
   /** Opens {@code /api/v1/jobs/{jobId}/events} on {@code api}'s node. */
   public WebSocket connect(Api api, String jobId) throws Exception {
+    return connect(api, jobId, "");
+  }
+
+  /** Opens the event stream with a query, e.g. {@code ?events=progress}. */
+  public WebSocket connect(Api api, String jobId, String query) throws Exception {
+    return connectAsync(api, jobId, query).get(10, TimeUnit.SECONDS);
+  }
+
+  /** Starts opening the event stream, for many clients connecting at once. */
+  public CompletableFuture<WebSocket> connectAsync(Api api, String jobId, String query) {
     return api.client().newWebSocketBuilder().buildAsync(URI.create(
-            api.base().replace("http", "ws") + "/api/v1/jobs/" + jobId + "/events"), this)
-        .get(10, TimeUnit.SECONDS);
+        api.base().replace("http", "ws") + "/api/v1/jobs/" + jobId + "/events" + query), this);
+  }
+
+  /** Every task event received, from all {@code tasks} messages, in order. */
+  public List<JsonNode> taskEvents() {
+    List<JsonNode> events = new java.util.ArrayList<>();
+    for (JsonNode m : ofType("tasks")) {
+      m.get("events").forEach(events::add);
+    }
+    return events;
   }
 
   /** Messages of one {@code type}, e.g. {@code snapshot}. */
@@ -42,6 +62,7 @@ public final class EventsClient implements WebSocket.Listener {
     partial.append(data);
     if (last) {
       try {
+        texts.add(partial.toString());
         messages.add(Api.JSON.readTree(partial.toString()));
       } catch (Exception e) {
         closed.completeExceptionally(e);

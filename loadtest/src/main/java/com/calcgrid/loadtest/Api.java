@@ -116,7 +116,7 @@ final class Api {
               max, perSubscriber / 1024), "all; p99 <= 250 ms; heap bounded",
           all && p99 <= 250, fmt("p99 %d ms", floorP99),
           fmt("%.0f", p99 / (double) Math.max(1, floorP99)),
-          "heap bounded per subscriber (websocket-buffer 256 messages)"));
+          "heap bounded per subscriber (websocket-buffer 4,096 task events)"));
     }
   }
 
