@@ -53,10 +53,10 @@ class DocsExamplesTest {
     GraphSpec retry = GraphParser.parse(Files.readAllBytes(DOCS.resolve("examples/retry.json")));
     assertEquals(3, retry.tasks().get(0).retry().maxAttempts());
     GraphSpec eod = GraphParser.parse(Files.readAllBytes(DOCS.resolve("examples/eod-risk.json")));
-    assertEquals(31, GraphValidator.taskCount(eod));
+    assertEquals(29, GraphValidator.taskCount(eod));
     GraphSpec large =
         GraphParser.parse(Files.readAllBytes(DOCS.resolve("examples/eod-risk-large.json")));
-    assertEquals(123, GraphValidator.taskCount(large));
+    assertEquals(121, GraphValidator.taskCount(large));
   }
 
   @Test

@@ -1,7 +1,12 @@
 package com.calcgrid.calc.risk;
 
+import com.calcgrid.calc.Params;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,12 +14,19 @@ import java.util.Map;
 
 /**
  * Adds up the P&L vectors among a task's dependency results, element by element, for {@code
- * risk.aggregate} and {@code risk.var}.
+ * risk.aggregate} and {@code risk.var}, and writes P&L vectors into results.
  *
- * <p>A dep result counts when it is an object with an array {@code pnl} of numbers (such as a
- * {@code risk.revalue} or {@code risk.aggregate} result) or a plain array of numbers; other
- * results (say a {@code risk.portfolio} summary) are ignored. Numeric {@code positions} and
- * {@code baseValue} fields are added up too.
+ * <p>A dep result counts when it is an object with a {@code pnl} vector (such as a {@code
+ * risk.revalue}, {@code risk.aggregate} or {@code risk.var} result) or a plain array of numbers;
+ * other results (say a {@code risk.portfolio} summary) are ignored. Numeric {@code positions} and
+ * {@code baseValue} fields are added up too. Vectors are summed in dependency order, starting
+ * from zeros, so the sum is the same to the last bit as a plain loop over the same vectors.
+ *
+ * <p>A {@code pnl} vector is either a JSON array of numbers or, in the compact {@link
+ * Encoding#BASE64} form, a string: the base64 of the vector's IEEE-754 doubles, 8 bytes each,
+ * big-endian. Both are exact; the string is about half the size and costs no decimal
+ * formatting or parsing, which is most of what a vector of a few hundred doubles costs to pass
+ * between tasks.
  *
  * <p>Batch coverage: {@code risk.revalue} results say which {@code book} and {@code batch} they
  * are and how many positions the book has ({@code bookPositions}). Unless partial sums are
@@ -24,6 +36,74 @@ import java.util.Map;
  */
 final class PnlVectors {
   private PnlVectors() {}
+
+  /** How a result writes its {@code pnl}: the {@code pnlEncoding} param. */
+  enum Encoding {
+    /** A JSON array of numbers, readable; the default. */
+    NUMBERS("numbers"),
+    /** A base64 string of the big-endian IEEE-754 doubles: exact, compact, cheap. */
+    BASE64("base64");
+
+    static final String PARAM = "pnlEncoding";
+    private final String name;
+
+    Encoding(String name) {
+      this.name = name;
+    }
+
+    /** The {@code pnlEncoding} param, {@link #NUMBERS} when absent or null. */
+    static Encoding of(JsonNode params) {
+      if (Params.isAbsent(params.get(PARAM))) {
+        return NUMBERS;
+      }
+      return Params.oneOf(params, PARAM, NUMBERS.name, BASE64.name).equals(BASE64.name)
+          ? BASE64 : NUMBERS;
+    }
+  }
+
+  /** Writes {@code pnl} into {@code out} as its field {@code pnl}, in {@code encoding}. */
+  static void put(ObjectNode out, double[] pnl, Encoding encoding) {
+    if (encoding == Encoding.BASE64) {
+      out.put("pnl", encode(pnl));
+      return;
+    }
+    ArrayNode array = out.putArray("pnl");
+    for (double p : pnl) {
+      array.add(p);
+    }
+  }
+
+  /** The base64 of {@code pnl}'s IEEE-754 doubles, big-endian. */
+  static String encode(double[] pnl) {
+    ByteBuffer bytes = ByteBuffer.allocate(pnl.length * Double.BYTES);
+    for (double p : pnl) {
+      bytes.putLong(Double.doubleToRawLongBits(p));
+    }
+    return Base64.getEncoder().encodeToString(bytes.array());
+  }
+
+  /**
+   * The doubles of an {@link #encode}d vector.
+   *
+   * @throws IllegalArgumentException when {@code text} is not base64 of a whole number of doubles
+   */
+  static double[] decode(String text) {
+    byte[] bytes;
+    try {
+      bytes = Base64.getDecoder().decode(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("not base64: " + e.getMessage());
+    }
+    if (bytes.length % Double.BYTES != 0) {
+      throw new IllegalArgumentException(bytes.length + " bytes, not a whole number of doubles");
+    }
+    ByteBuffer buffer = ByteBuffer.wrap(bytes);
+    double[] pnl = new double[bytes.length / Double.BYTES];
+    for (int j = 0; j < pnl.length; j++) {
+      pnl[j] = Double.longBitsToDouble(buffer.getLong());
+    }
+    return pnl;
+  }
 
   /** The sums; {@code baseValue} and {@code positions} are null when no dep had them. */
   record Sum(double[] pnl, Long positions, Double baseValue) {}
@@ -44,23 +124,19 @@ final class PnlVectors {
     Map<String, Coverage> books = new LinkedHashMap<>();
     for (Map.Entry<String, JsonNode> dep : deps.entrySet()) {
       JsonNode result = dep.getValue();
-      JsonNode vector = result != null && result.isObject() ? result.get("pnl") : result;
-      if (result != null && result.isObject() && vector != null && !isNumbers(vector)) {
-        throw new IllegalArgumentException("dependency '" + dep.getKey()
-            + "' has a 'pnl' that is not an array of numbers");
-      }
-      if (vector == null || !isNumbers(vector)) {
+      double[] vector = vectorOf(dep.getKey(), result);
+      if (vector == null) {
         continue;
       }
       if (total == null) {
-        total = new double[vector.size()];
+        total = new double[vector.length];
         firstId = dep.getKey();
-      } else if (vector.size() != total.length) {
+      } else if (vector.length != total.length) {
         throw new IllegalArgumentException("P&L vectors differ in length: '" + firstId + "' has "
-            + total.length + " scenarios, '" + dep.getKey() + "' has " + vector.size());
+            + total.length + " scenarios, '" + dep.getKey() + "' has " + vector.length);
       }
       for (int j = 0; j < total.length; j++) {
-        total[j] += vector.get(j).doubleValue();
+        total[j] += vector[j];
       }
       if (result.isObject()) {
         if (result.path("positions").isNumber()) {
@@ -76,12 +152,48 @@ final class PnlVectors {
     }
     if (total == null) {
       throw new IllegalArgumentException("no dependency returned a P&L vector (an object with a "
-          + "numeric array 'pnl', or a numeric array); deps: " + describe(deps));
+          + "'pnl', such as a risk.revalue result or a risk.var result with includePnl, or a "
+          + "numeric array); deps: " + describe(deps));
     }
     if (!allowPartial) {
       checkCoverage(books);
     }
     return new Sum(total, hasPositions ? positions : null, hasBase ? baseValue : null);
+  }
+
+  /** The P&L vector of one dep result, or null when it has none. */
+  private static double[] vectorOf(String id, JsonNode result) {
+    if (result == null) {
+      return null;
+    }
+    if (!result.isObject()) {
+      return isNumbers(result) ? numbers(result) : null;
+    }
+    JsonNode pnl = result.get("pnl");
+    if (pnl == null) {
+      return null;
+    }
+    if (pnl.isTextual()) {
+      try {
+        return decode(pnl.textValue());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("dependency '" + id + "' has a 'pnl' string that is "
+            + "not an encoded P&L vector (" + e.getMessage() + ")");
+      }
+    }
+    if (!isNumbers(pnl)) {
+      throw new IllegalArgumentException("dependency '" + id + "' has a 'pnl' that is neither "
+          + "an array of numbers nor a base64 string of doubles");
+    }
+    return numbers(pnl);
+  }
+
+  private static double[] numbers(JsonNode array) {
+    double[] v = new double[array.size()];
+    for (int j = 0; j < v.length; j++) {
+      v[j] = array.get(j).doubleValue();
+    }
+    return v;
   }
 
   private static void track(Map<String, Coverage> books, String id, JsonNode result) {

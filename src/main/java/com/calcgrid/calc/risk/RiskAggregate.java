@@ -4,7 +4,6 @@ import com.calcgrid.calc.CalcFunction;
 import com.calcgrid.calc.CalcInput;
 import com.calcgrid.calc.Params;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -12,8 +11,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * {@code risk.aggregate}: the element-wise sum of its dependencies' P&L vectors (see {@link
  * PnlVectors} for what counts and the batch coverage check).
  *
- * <p>Params: {@code allowPartial} (default false). Result: {@code {"positions", "baseValue",
- * "pnl": [...]}}, positions and baseValue null when no dep reported them.
+ * <p>Params: {@code allowPartial} (default false), {@code pnlEncoding} ({@code numbers}, the
+ * default, or {@code base64}: see {@link PnlVectors.Encoding}). Result: {@code {"positions",
+ * "baseValue", "pnl"}}, positions and baseValue null when no dep reported them.
  */
 public final class RiskAggregate implements CalcFunction {
   @Override
@@ -23,8 +23,9 @@ public final class RiskAggregate implements CalcFunction {
 
   @Override
   public void validate(JsonNode params) {
-    Params.allowOnly(params, "", "allowPartial");
+    Params.allowOnly(params, "", "allowPartial", PnlVectors.Encoding.PARAM);
     Params.bool(params, "allowPartial", false);
+    PnlVectors.Encoding.of(params);
   }
 
   @Override
@@ -33,7 +34,7 @@ public final class RiskAggregate implements CalcFunction {
         Params.bool(input.params(), "allowPartial", false));
     ObjectNode out = JsonNodeFactory.instance.objectNode();
     putTotals(out, sum);
-    putPnl(out, sum.pnl());
+    PnlVectors.put(out, sum.pnl(), PnlVectors.Encoding.of(input.params()));
     return out;
   }
 
@@ -47,13 +48,6 @@ public final class RiskAggregate implements CalcFunction {
       out.putNull("baseValue");
     } else {
       out.put("baseValue", sum.baseValue());
-    }
-  }
-
-  static void putPnl(ObjectNode out, double[] pnl) {
-    ArrayNode array = out.putArray("pnl");
-    for (double p : pnl) {
-      array.add(p);
     }
   }
 }

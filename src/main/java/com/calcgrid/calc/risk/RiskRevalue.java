@@ -4,7 +4,6 @@ import com.calcgrid.calc.CalcFunction;
 import com.calcgrid.calc.CalcInput;
 import com.calcgrid.calc.Params;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -13,13 +12,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  *
  * <p>Params: {@code portfolio} ({@link PortfolioSource}), {@code market} ({@link Market}), {@code
  * scenarios} ({@link Scenarios}), {@code book} (optional: only that book's positions), {@code
- * batch} (default 0) and {@code batchSize} (default {@value #MAX_BATCH_SIZE}). The batch is the
- * book's positions in trade order numbered from 0, slice [batch * batchSize, (batch + 1) *
- * batchSize); past the end of the book it is short or empty.
+ * batch} (default 0), {@code batchSize} (default {@value #MAX_BATCH_SIZE}) and {@code
+ * pnlEncoding} ({@code numbers}, the default, or {@code base64}: see {@link
+ * PnlVectors.Encoding}). The batch is the book's positions in trade order numbered from 0, slice
+ * [batch * batchSize, (batch + 1) * batchSize); past the end of the book it is short or empty.
+ * The task reads or generates its own slice of the portfolio from these params, so it needs no
+ * {@code risk.portfolio} task before it.
  *
- * <p>Result: {@code {"book", "batch", "positions", "bookPositions", "baseValue", "pnl": [...]}}
- * with one P&L per scenario (see {@link Revaluation.Result}): a few kilobytes whatever the batch
- * size, as results must stay well under the 256 KiB of a cluster message.
+ * <p>Result: {@code {"book", "batch", "positions", "bookPositions", "baseValue", "pnl"}} with one
+ * P&L per scenario (see {@link Revaluation.Result}): a few kilobytes whatever the batch size, as
+ * results must stay well under the 256 KiB of a cluster message.
  */
 public final class RiskRevalue implements CalcFunction {
   static final int MAX_BATCH_SIZE = 1_000_000;
@@ -51,20 +53,17 @@ public final class RiskRevalue implements CalcFunction {
     out.put("positions", result.positions());
     out.put("bookPositions", slice.bookPositions());
     out.put("baseValue", result.baseValue());
-    ArrayNode pnl = out.putArray("pnl");
-    for (double p : result.pnl()) {
-      pnl.add(p);
-    }
+    PnlVectors.put(out, result.pnl(), r.encoding);
     return out;
   }
 
   private record Request(PortfolioSource source, Market market, Scenarios scenarios, String book,
-      long batch, long batchSize) {}
+      long batch, long batchSize, PnlVectors.Encoding encoding) {}
 
   /** Every check is cheap: shapes and numbers only, no file read, no trade generated. */
   private static Request read(JsonNode params) {
     Params.allowOnly(params, "", "portfolio", "market", "scenarios", "book", "batch",
-        "batchSize");
+        "batchSize", PnlVectors.Encoding.PARAM);
     PortfolioSource source = PortfolioSource.parse(params.get("portfolio"), "portfolio");
     Market market = Market.parse(params.get("market"), "market", source);
     Scenarios scenarios = Scenarios.parse(params.get("scenarios"), "scenarios");
@@ -75,6 +74,7 @@ public final class RiskRevalue implements CalcFunction {
     }
     long batch = Params.integer(params, "batch", 0, 0, MAX_BATCH);
     long batchSize = Params.integer(params, "batchSize", MAX_BATCH_SIZE, 1, MAX_BATCH_SIZE);
-    return new Request(source, market, scenarios, book, batch, batchSize);
+    return new Request(source, market, scenarios, book, batch, batchSize,
+        PnlVectors.Encoding.of(params));
   }
 }

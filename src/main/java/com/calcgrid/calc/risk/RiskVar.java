@@ -13,10 +13,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * P&L positive is a gain, VaR and ES are positive numbers for a loss, VaR is minus the k-th
  * smallest P&L with k = ceil(n (1 - confidence)), no interpolation.
  *
+ * <p>The deps may be the {@code risk.revalue} batches of a book themselves (with the coverage
+ * check), so a book's VaR needs no {@code risk.aggregate} task in between; the sum is the same
+ * to the last bit either way.
+ *
  * <p>Params: {@code confidence} (default 0.99, strictly between 0 and 1), {@code includePnl}
- * (default false), {@code allowPartial} (default false). Result: {@code {"confidence",
- * "scenarios", "tail", "var", "expectedShortfall", "worst", "worstScenario", "positions",
- * "baseValue"}}, plus {@code "pnl"} when {@code includePnl} is true.
+ * (default false), {@code pnlEncoding} of that P&L ({@code numbers} or {@code base64}, see
+ * {@link PnlVectors.Encoding}), {@code allowPartial} (default false). Result: {@code
+ * {"confidence", "scenarios", "tail", "var", "expectedShortfall", "worst", "worstScenario",
+ * "positions", "baseValue"}}, plus {@code "pnl"} when {@code includePnl} is true, so that a
+ * firm-wide {@code risk.var} can take the books' {@code risk.var} results as its deps.
  */
 public final class RiskVar implements CalcFunction {
   @Override
@@ -26,9 +32,11 @@ public final class RiskVar implements CalcFunction {
 
   @Override
   public void validate(JsonNode params) {
-    Params.allowOnly(params, "", "confidence", "includePnl", "allowPartial");
+    Params.allowOnly(params, "", "confidence", "includePnl", "allowPartial",
+        PnlVectors.Encoding.PARAM);
     confidence(params);
     Params.bool(params, "includePnl", false);
+    PnlVectors.Encoding.of(params);
     Params.bool(params, "allowPartial", false);
   }
 
@@ -47,7 +55,7 @@ public final class RiskVar implements CalcFunction {
     out.put("worstScenario", f.worstScenario());
     RiskAggregate.putTotals(out, sum);
     if (Params.bool(params, "includePnl", false)) {
-      RiskAggregate.putPnl(out, sum.pnl());
+      PnlVectors.put(out, sum.pnl(), PnlVectors.Encoding.of(params));
     }
     return out;
   }

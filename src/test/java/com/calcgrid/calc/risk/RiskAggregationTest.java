@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -80,6 +81,55 @@ class RiskAggregationTest {
     assertEquals(0.99, withPnl.get("confidence").doubleValue());
     assertEquals(3, withPnl.get("pnl").size());
     assertEquals(2.0, withPnl.get("var").doubleValue()); // k = 1: the worst
+  }
+
+  @Test
+  void varOnTheBatchesThemselvesEqualsAggregateThenVarAndAPlainLoopToTheLastBit()
+      throws Exception {
+    SyntheticPortfolio portfolio = new SyntheticPortfolio(800, 2, 9, 5);
+    Market market = Market.synthetic(0.03, portfolio);
+    Scenarios scenarios = Scenarios.generate(250, 7, 0.015, 0.01, 0);
+    String common = "{'portfolio': {'synthetic': {'trades': 800, 'books': 2, 'underlyings': 9,"
+        + " 'seed': 5}}, 'market': {'rate': 0.03, 'synthetic': true}, 'scenarios': {'generate':"
+        + " {'count': 250, 'seed': 7, 'spotSd': 0.015, 'volSd': 0.01}}, 'batchSize': 100,"
+        + " 'pnlEncoding': 'base64', 'book': ";
+    Map<String, JsonNode> bookVars = new LinkedHashMap<>();
+    Map<String, JsonNode> bookSums = new LinkedHashMap<>();
+    double[] firm = new double[250];
+    for (String book : new String[] {"BOOK-0", "BOOK-1"}) {
+      Map<String, JsonNode> batches = new LinkedHashMap<>();
+      double[] plain = new double[250];
+      for (int b = 0; b < 4; b++) {
+        batches.put(book + "[" + b + "]", new RiskRevalue().apply(
+            input(common + "'" + book + "', 'batch': " + b + "}")));
+        double[] pnl = Revaluation.run(portfolio.slice(book, b * 100L, b * 100L + 100)
+            .positions(), market, scenarios).pnl();
+        for (int j = 0; j < 250; j++) {
+          plain[j] += pnl[j];
+        }
+      }
+      for (int j = 0; j < 250; j++) {
+        firm[j] += plain[j];
+      }
+      JsonNode direct = new RiskVar().apply(input("{'includePnl': true, 'pnlEncoding': "
+          + "'base64'}", batches));
+      JsonNode sum = new RiskAggregate().apply(input("{}", batches));
+      JsonNode viaAggregate = new RiskVar().apply(input("{}", Map.of("sum", sum)));
+      assertEquals(HistoricalVar.of(plain, 0.99).var(), direct.get("var").doubleValue(), 0);
+      assertEquals(viaAggregate.get("var"), direct.get("var"));
+      assertEquals(viaAggregate.get("expectedShortfall"), direct.get("expectedShortfall"));
+      assertEquals(400, direct.get("positions").intValue());
+      bookVars.put("var-" + book, direct);
+      bookSums.put("pnl-" + book, sum);
+    }
+    // a firm VaR over the books' VaR results (with their P&L) is the firm VaR over the books'
+    // sums, which is the VaR of the plain firm-wide sum
+    JsonNode firmFromVars = new RiskVar().apply(input("{}", bookVars));
+    JsonNode firmFromSums = new RiskVar().apply(input("{}", Map.of("firm",
+        new RiskAggregate().apply(input("{}", bookSums)))));
+    assertEquals(HistoricalVar.of(firm, 0.99).var(), firmFromVars.get("var").doubleValue(), 0);
+    assertEquals(firmFromSums.get("var"), firmFromVars.get("var"));
+    assertEquals(800, firmFromVars.get("positions").intValue());
   }
 
   @Test

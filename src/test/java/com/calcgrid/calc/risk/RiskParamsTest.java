@@ -39,6 +39,10 @@ class RiskParamsTest {
     fn("risk.portfolio").validate(json("{'portfolio': {'file': 'not/read/at/validation.csv'}}"));
     fn("risk.aggregate").validate(json("{}"));
     fn("risk.var").validate(json("{'confidence': 0.975, 'includePnl': true}"));
+    fn("risk.var").validate(json("{'includePnl': true, 'pnlEncoding': 'base64'}"));
+    fn("risk.aggregate").validate(json("{'pnlEncoding': 'numbers'}"));
+    fn("risk.revalue").validate(json(REVALUE.replace("'batch': 0,",
+        "'batch': 0, 'pnlEncoding': 'base64',")));
   }
 
   @Test
@@ -82,6 +86,12 @@ class RiskParamsTest {
         + " false");
     assertMessage("risk.aggregate", "{'allowPartial': 1}", "param 'allowPartial' must be true");
     assertMessage("risk.portfolio", "{}", "param 'portfolio' is required");
+    assertMessage("risk.var", "{'pnlEncoding': 'hex'}",
+        "param 'pnlEncoding' must be one of numbers, base64, got");
+    assertMessage("risk.aggregate", "{'pnlEncoding': true}",
+        "param 'pnlEncoding' must be one of numbers, base64, got");
+    assertRevalue("'batch': 0,", "'batch': 0, 'pnlEncoding': 'binary',",
+        "param 'pnlEncoding' must be one of numbers, base64, got");
   }
 
   @Test
