@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * <p>A client that reads nothing at all stops the socket's writes once the TCP buffers of both
  * ends are full, and then no byte passes either way, not even Pekko's keep-alive ping: after
  * {@code pekko.http.server.idle-timeout} Pekko resets the connection, and the frames still in
- * those buffers are lost with it. That ends the stream with a failure cause, logged here, since
- * Pekko itself says nothing at its default log level.
+ * those buffers are lost with it. That ends the stream with a failure cause, logged here so
+ * that the node's log says why a client lost the end of its job.
  */
 final class JobEventsSource extends GraphStage<SourceShape<Message>> {
   private static final Logger log = LoggerFactory.getLogger(JobEventsSource.class);
