@@ -69,7 +69,7 @@ public final class JobEventsSocket extends AllDirectives {
               : Json.notFound("no job '" + jobId + "'"));
         }
         Source<org.apache.pekko.http.javadsl.model.ws.Message, ?> out = Source.fromGraph(
-            new JobEventsSource(outbox, () -> hubs.tell(new JobEventsHubs.Leave(jobId, outbox))));
+            new JobEventsSource(jobId, outbox, () -> hubs.tell(new JobEventsHubs.Leave(jobId, outbox))));
         return handleWebSocketMessages(Flow.fromSinkAndSourceCoupled(Sink.ignore(), out));
       });
     });

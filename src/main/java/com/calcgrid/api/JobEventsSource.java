@@ -6,23 +6,35 @@ import org.apache.pekko.http.javadsl.model.ws.TextMessage;
 import org.apache.pekko.stream.Attributes;
 import org.apache.pekko.stream.Outlet;
 import org.apache.pekko.stream.SourceShape;
+import org.apache.pekko.stream.SubscriptionWithCancelException;
 import org.apache.pekko.stream.stage.AbstractOutHandler;
 import org.apache.pekko.stream.stage.AsyncCallback;
 import org.apache.pekko.stream.stage.GraphStage;
 import org.apache.pekko.stream.stage.GraphStageLogic;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The messages of one WebSocket, taken from its {@link JobEventsOutbox} only when the client can
  * take one more: what the client has not read yet stays in the outbox, where it can still be
  * coalesced or dropped. Completes after the final frame; {@code gone} runs when the socket ends.
+ *
+ * <p>A client that reads nothing at all stops the socket's writes once the TCP buffers of both
+ * ends are full, and then no byte passes either way, not even Pekko's keep-alive ping: after
+ * {@code pekko.http.server.idle-timeout} Pekko resets the connection, and the frames still in
+ * those buffers are lost with it. That ends the stream with a failure cause, logged here so
+ * that the node's log says why a client lost the end of its job.
  */
 final class JobEventsSource extends GraphStage<SourceShape<Message>> {
+  private static final Logger log = LoggerFactory.getLogger(JobEventsSource.class);
   private final Outlet<Message> out = Outlet.create("JobEventsSource.out");
   private final SourceShape<Message> shape = SourceShape.of(out);
+  private final String jobId;
   private final JobEventsOutbox outbox;
   private final Runnable gone;
 
-  JobEventsSource(JobEventsOutbox outbox, Runnable gone) {
+  JobEventsSource(String jobId, JobEventsOutbox outbox, Runnable gone) {
+    this.jobId = jobId;
     this.outbox = outbox;
     this.gone = gone;
   }
@@ -47,6 +59,15 @@ final class JobEventsSource extends GraphStage<SourceShape<Message>> {
           @Override
           public void onPull() {
             next();
+          }
+
+          @Override
+          public void onDownstreamFinish(Throwable cause) throws Exception {
+            if (!(cause instanceof SubscriptionWithCancelException.NonFailureCancellation)) {
+              log.info("events socket of job {} ended before the client got `finished`, "
+                  + "{} task events dropped for it: {}", jobId, outbox.dropped(), cause.toString());
+            }
+            super.onDownstreamFinish(cause);
           }
         });
       }

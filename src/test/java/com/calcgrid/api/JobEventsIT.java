@@ -32,7 +32,10 @@ class JobEventsIT {
 
   @BeforeAll
   void start() throws Exception {
-    node = TestNodes.h2(Map.of("calcgrid.http.websocket-buffer", BUFFER));
+    node = TestNodes.h2(Map.of("calcgrid.http.websocket-buffer", BUFFER,
+        // the slow client reads nothing until its job ends, over 60 s on a loaded machine: past
+        // Pekko's default idle timeout, which resets such a client (JobEventsIdleIT)
+        "pekko.http.server.idle-timeout", "10m"));
     api = new Api(node.httpPort());
   }
 
