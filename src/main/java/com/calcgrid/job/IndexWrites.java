@@ -136,33 +136,40 @@ final class IndexWrites {
           pending = new ArrayList<>(pending.subList(MAX_BATCH, pending.size()));
         }
       }
+      write(batch);
+    }
+  }
+
+  private void write(List<Write> batch) {
+    try (Connection c = db.getConnection()) {
       try {
-        writeTogether(batch);
+        writeTogether(c, batch);
       } catch (SQLException | RuntimeException e) {
         // one bad row (a job listed at the same moment by another node, say) must not fail the
         // others: write each on its own, as if nobody else had been waiting
         for (Write w : batch) {
-          writeAlone(w);
+          writeAlone(c, w);
         }
       }
+    } catch (SQLException | RuntimeException e) {
+      // no connection (the database is down): everyone hears it now, nobody waits for a retry
+      batch.forEach(w -> fail(w, e));
     }
   }
 
-  private void writeTogether(List<Write> batch) throws SQLException {
+  private static void writeTogether(Connection c, List<Write> batch) throws SQLException {
     List<Runnable> replies = new ArrayList<>(batch.size());
-    try (Connection c = db.getConnection()) {
-      c.setAutoCommit(false);
-      try {
-        // finishes first: a job that ended makes room for the admissions of the same batch
-        finishAll(c, batch, replies);
-        admitAll(c, batch, replies);
-        c.commit();
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      } finally {
-        c.setAutoCommit(true);
-      }
+    c.setAutoCommit(false);
+    try {
+      // finishes first: a job that ended makes room for the admissions of the same batch
+      finishAll(c, batch, replies);
+      admitAll(c, batch, replies);
+      c.commit();
+    } catch (SQLException | RuntimeException e) {
+      c.rollback();
+      throw e;
+    } finally {
+      c.setAutoCommit(true);
     }
     replies.forEach(Runnable::run);
   }
@@ -231,8 +238,8 @@ final class IndexWrites {
     }
   }
 
-  private void writeAlone(Write w) {
-    try (Connection c = db.getConnection()) {
+  private static void writeAlone(Connection c, Write w) {
+    try {
       if (w instanceof Admit a) {
         a.done().complete(JobIndex.admitAlone(c, a.id(), a.tenant(), a.name(), a.taskCount(),
             a.submittedAt(), a.maxRunningPerTenant(), a.maxRunning()));
