@@ -21,13 +21,13 @@ import javax.sql.DataSource;
 /**
  * Group commit of the index's writes: admissions of new jobs and jobs that finished. Whatever
  * arrives while a transaction is being written goes into the next one, so under load one commit
- * carries many rows instead of one commit per row (a commit is most of what an index write
- * costs, on H2 and PostgreSQL alike). A caller's stage completes only after its row committed.
+ * carries many rows instead of one commit per row (on H2 the commit is most of what an index
+ * write costs). A caller's stage completes only after its row committed.
  *
  * <p>A finished job does not start a transaction of its own: its row waits for the next
- * admission's, or for {@link #FINISH_DELAY_MS} when no submission comes. Under load that halves
- * the index's commits. Admissions see every finish queued before them (finishes are applied
- * first), and a finish lost in a crash is written again when the job recovers.
+ * admission's, or for {@link #FINISH_DELAY_MS} when no submission comes: under load a job's end
+ * costs no commit of its own. Admissions see every finish queued before them (finishes are
+ * applied first), and a finish lost in a crash is written again when the job recovers.
  *
  * <p>One transaction at a time per node also means admissions on one node are counted exactly
  * against the running-jobs limits, not just approximately.
