@@ -15,7 +15,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 
 /**
@@ -24,10 +23,8 @@ import javax.sql.DataSource;
  * carries many rows instead of one commit per row (on H2 the commit is most of what an index
  * write costs). A caller's stage completes only after its row committed.
  *
- * <p>A finished job does not start a transaction of its own: its row waits for the next
- * admission's, or for {@link #FINISH_DELAY_MS} when no submission comes: under load a job's end
- * costs no commit of its own. Admissions see every finish queued before them (finishes are
- * applied first), and a finish lost in a crash is written again when the job recovers.
+ * <p>Finishes are applied before admissions in a transaction, so an admission sees every end
+ * queued before it. A finish lost in a crash is written again when the job recovers.
  *
  * <p>One transaction at a time per node also means admissions on one node are counted exactly
  * against the running-jobs limits, not just approximately.
@@ -35,8 +32,6 @@ import javax.sql.DataSource;
 final class IndexWrites {
   /** Rows per transaction at most, so that one transaction stays short. */
   static final int MAX_BATCH = 500;
-  /** How long a finished job's row may wait for an admission to share its commit. */
-  static final long FINISH_DELAY_MS = 200;
 
   private sealed interface Write {}
 
@@ -52,60 +47,38 @@ final class IndexWrites {
   private final Object lock = new Object();
   private List<Write> pending = new ArrayList<>();
   private boolean writing;
-  private boolean finishesScheduled;
-  private final Executor later;
 
   IndexWrites(DataSource db, Executor blocking) {
     this.db = db;
     this.blocking = blocking;
-    this.later = CompletableFuture.delayedExecutor(FINISH_DELAY_MS, TimeUnit.MILLISECONDS,
-        blocking);
   }
 
   CompletionStage<Decision> admit(String id, String tenant, String name, int taskCount,
       Instant submittedAt, int maxRunningPerTenant, int maxRunning) {
     CompletableFuture<Decision> done = new CompletableFuture<>();
-    boolean start;
-    synchronized (lock) {
-      pending.add(new Admit(id, tenant, name, taskCount, submittedAt, maxRunningPerTenant,
-          maxRunning, done));
-      start = !writing;
-      writing = true;
-    }
-    if (start) {
-      startDrain(blocking);
-    }
+    enqueue(new Admit(id, tenant, name, taskCount, submittedAt, maxRunningPerTenant, maxRunning,
+        done));
     return done;
   }
 
   CompletionStage<Void> finished(String id, JobStatus state, long finishedAt) {
     CompletableFuture<Void> done = new CompletableFuture<>();
-    boolean schedule;
-    synchronized (lock) {
-      pending.add(new Finish(id, state, finishedAt, done));
-      schedule = !writing && !finishesScheduled;
-      finishesScheduled |= schedule;
-    }
-    if (schedule) {
-      startDrain(command -> later.execute(() -> {
-        boolean start;
-        synchronized (lock) {
-          finishesScheduled = false;
-          // an admission's drain may have taken the finishes meanwhile
-          start = !writing && !pending.isEmpty();
-          writing |= start;
-        }
-        if (start) {
-          command.run();
-        }
-      }));
-    }
+    enqueue(new Finish(id, state, finishedAt, done));
     return done;
   }
 
-  private void startDrain(Executor on) {
+  private void enqueue(Write w) {
+    boolean start;
+    synchronized (lock) {
+      pending.add(w);
+      start = !writing;
+      writing = true;
+    }
+    if (!start) {
+      return;
+    }
     try {
-      on.execute(this::drain);
+      blocking.execute(this::drain);
     } catch (RuntimeException e) {
       // the executor is shut down: nothing will write, so say so to everyone waiting
       List<Write> lost;
@@ -113,7 +86,6 @@ final class IndexWrites {
         lost = pending;
         pending = new ArrayList<>();
         writing = false;
-        finishesScheduled = false;
       }
       lost.forEach(x -> fail(x, e));
     }

@@ -132,7 +132,7 @@ class JobIndexTest {
   }
 
   @Test
-  void aFinishWithNoSubmissionToShareItsCommitIsWrittenOnItsOwn() throws Exception {
+  void aFinishWithNoSubmissionAroundIsWrittenOnItsOwn() throws Exception {
     JobIndex index = new JobIndex(db.dataSource(), blocking);
     assertEquals(Admitted.ADMITTED, get(index.admit("f", "t", "job", 1, now, 5, 5)).outcome());
     assertNull(get(index.recordFinished("f", JobStatus.FAILED, now.toEpochMilli())));
