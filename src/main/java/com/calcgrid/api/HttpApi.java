@@ -24,11 +24,15 @@ public final class HttpApi extends AllDirectives {
 
   public static Route root(Route first, Route... more) {
     HttpApi d = new HttpApi();
+    // built once: the suppliers below run for every request
+    ExceptionHandler exceptions = exceptions();
+    RejectionHandler rejections = rejections();
+    Route routes = d.concat(first, more);
     return d.withRequestTimeoutResponse(request -> Json.unavailable(
             "the server did not answer in time; the request may or may not have taken effect",
             Duration.ofSeconds(2)),
-        () -> d.handleExceptions(exceptions(), () -> d.handleRejections(rejections(),
-            () -> d.concat(first, more))));
+        () -> d.handleExceptions(exceptions, () -> d.handleRejections(rejections,
+            () -> routes)));
   }
 
   /** 413 for a body over {@code calcgrid.http.max-body}. */

@@ -36,9 +36,11 @@ public final class JobIndex {
   public record Page(List<Entry> jobs, int offset, int limit, boolean more) {}
 
   private final Jdbc jdbc;
+  private final IndexWrites writes;
 
   public JobIndex(DataSource db, Executor blocking) {
     this.jdbc = new Jdbc(db, blocking);
+    this.writes = new IndexWrites(db, blocking);
   }
 
   /** How {@link #admit} decided. {@code running} is the count that was over its limit. */
@@ -52,37 +54,50 @@ public final class JobIndex {
    * may. Counts come from this table, which every node shares, so the limits hold cluster-wide;
    * submissions admitted at the same moment on several nodes can pass them by at most their
    * number (the counts are not locked). A job whose id is already listed (an idempotent retry)
-   * is {@link Admitted#ALREADY_LISTED} and not counted.
+   * is {@link Admitted#ALREADY_LISTED} and not counted. Admissions arriving together are
+   * committed together (see {@link IndexWrites}); the stage completes once the row is durable.
    */
   public CompletionStage<Decision> admit(String id, String tenant, String name, int taskCount,
       Instant submittedAt, int maxRunningPerTenant, int maxRunning) {
-    return jdbc.run(c -> {
-      if (count(c, "SELECT COUNT(*) FROM calcgrid_jobs WHERE id = ?", id) > 0) {
-        return new Decision(Admitted.ALREADY_LISTED, 0, maxRunningPerTenant);
-      }
-      int tenantRunning = count(c, "SELECT COUNT(*) FROM calcgrid_jobs WHERE tenant = ? AND state = ?",
-          tenant, JobStatus.RUNNING.name());
-      if (tenantRunning >= maxRunningPerTenant) {
-        return new Decision(Admitted.TENANT_FULL, tenantRunning, maxRunningPerTenant);
-      }
-      int running = count(c, "SELECT COUNT(*) FROM calcgrid_jobs WHERE state = ?",
-          JobStatus.RUNNING.name());
-      if (running >= maxRunning) {
-        return new Decision(Admitted.CLUSTER_FULL, running, maxRunning);
-      }
-      try {
-        insert(c, id, tenant, name, taskCount, submittedAt);
-        return new Decision(Admitted.ADMITTED, tenantRunning, maxRunningPerTenant);
-      } catch (SQLException e) {
-        if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
-          return new Decision(Admitted.ALREADY_LISTED, tenantRunning, maxRunningPerTenant);
-        }
-        throw e;
-      }
-    });
+    return writes.admit(id, tenant, name, taskCount, submittedAt, maxRunningPerTenant,
+        maxRunning);
   }
 
-  private static int count(Connection c, String sql, String... args) throws SQLException {
+  static final String LISTED_SQL = "SELECT COUNT(*) FROM calcgrid_jobs WHERE id = ?";
+  static final String TENANT_RUNNING_SQL =
+      "SELECT COUNT(*) FROM calcgrid_jobs WHERE tenant = ? AND state = ?";
+  static final String RUNNING_SQL = "SELECT COUNT(*) FROM calcgrid_jobs WHERE state = ?";
+  static final String INSERT_SQL = "INSERT INTO calcgrid_jobs "
+      + "(id, tenant, name, state, task_count, submitted_at) VALUES (?, ?, ?, ?, ?, ?)";
+  static final String FINISH_SQL =
+      "UPDATE calcgrid_jobs SET state = ?, finished_at = ? WHERE id = ? AND state <> ?";
+
+  /** One admission in a transaction of its own (auto-commit). */
+  static Decision admitAlone(Connection c, String id, String tenant, String name, int taskCount,
+      Instant submittedAt, int maxRunningPerTenant, int maxRunning) throws SQLException {
+    if (count(c, LISTED_SQL, id) > 0) {
+      return new Decision(Admitted.ALREADY_LISTED, 0, maxRunningPerTenant);
+    }
+    int tenantRunning = count(c, TENANT_RUNNING_SQL, tenant, JobStatus.RUNNING.name());
+    if (tenantRunning >= maxRunningPerTenant) {
+      return new Decision(Admitted.TENANT_FULL, tenantRunning, maxRunningPerTenant);
+    }
+    int running = count(c, RUNNING_SQL, JobStatus.RUNNING.name());
+    if (running >= maxRunning) {
+      return new Decision(Admitted.CLUSTER_FULL, running, maxRunning);
+    }
+    try {
+      insert(c, id, tenant, name, taskCount, submittedAt);
+      return new Decision(Admitted.ADMITTED, tenantRunning, maxRunningPerTenant);
+    } catch (SQLException e) {
+      if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
+        return new Decision(Admitted.ALREADY_LISTED, tenantRunning, maxRunningPerTenant);
+      }
+      throw e;
+    }
+  }
+
+  static int count(Connection c, String sql, String... args) throws SQLException {
     try (PreparedStatement st = c.prepareStatement(sql)) {
       for (int i = 0; i < args.length; i++) {
         st.setString(i + 1, args[i]);
@@ -94,6 +109,7 @@ public final class JobIndex {
     }
   }
 
+  /** Lists a job without checking any limit (a local run of the command line). */
   public CompletionStage<Void> recordSubmitted(String id, String tenant, String name,
       int taskCount, Instant submittedAt) {
     return jdbc.run(c -> {
@@ -104,31 +120,36 @@ public final class JobIndex {
 
   private static void insert(Connection c, String id, String tenant, String name, int taskCount,
       Instant submittedAt) throws SQLException {
-    try (PreparedStatement st = c.prepareStatement("INSERT INTO calcgrid_jobs "
-        + "(id, tenant, name, state, task_count, submitted_at) VALUES (?, ?, ?, ?, ?, ?)")) {
-      st.setString(1, id);
-      st.setString(2, tenant);
-      st.setString(3, name);
-      st.setString(4, JobStatus.RUNNING.name());
-      st.setInt(5, taskCount);
-      st.setTimestamp(6, Timestamp.from(submittedAt));
+    try (PreparedStatement st = c.prepareStatement(INSERT_SQL)) {
+      bindInsert(st, id, tenant, name, taskCount, submittedAt);
       st.executeUpdate();
     }
   }
 
-  /** Best effort: a lost update is repaired when the job next recovers. */
+  static void bindInsert(PreparedStatement st, String id, String tenant, String name,
+      int taskCount, Instant submittedAt) throws SQLException {
+    st.setString(1, id);
+    st.setString(2, tenant);
+    st.setString(3, name);
+    st.setString(4, JobStatus.RUNNING.name());
+    st.setInt(5, taskCount);
+    st.setTimestamp(6, Timestamp.from(submittedAt));
+  }
+
+  static void bindFinish(PreparedStatement st, String id, JobStatus state, long finishedAt)
+      throws SQLException {
+    st.setString(1, state.name());
+    st.setTimestamp(2, new Timestamp(finishedAt));
+    st.setString(3, id);
+    st.setString(4, state.name());
+  }
+
+  /**
+   * Best effort: a lost update is repaired when the job next recovers. Jobs finishing together
+   * are committed together, with the admissions of the moment.
+   */
   public CompletionStage<Void> recordFinished(String id, JobStatus state, long finishedAt) {
-    return jdbc.run(c -> {
-      try (PreparedStatement st = c.prepareStatement(
-          "UPDATE calcgrid_jobs SET state = ?, finished_at = ? WHERE id = ? AND state <> ?")) {
-        st.setString(1, state.name());
-        st.setTimestamp(2, new Timestamp(finishedAt));
-        st.setString(3, id);
-        st.setString(4, state.name());
-        st.executeUpdate();
-      }
-      return (Void) null;
-    }).exceptionally(e -> {
+    return writes.finished(id, state, finishedAt).exceptionally(e -> {
       log.warn("could not record job {} as {}: {}", id, state, e.toString());
       return null;
     });

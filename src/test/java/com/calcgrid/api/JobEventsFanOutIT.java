@@ -114,7 +114,14 @@ class JobEventsFanOutIT {
 
     slow.reading.set(true);
     slowSocket.request(1);
-    slow.closed.get(60, TimeUnit.SECONDS);
+    try {
+      slow.closed.get(60, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new AssertionError("the slow client did not reach the end after it resumed; it got "
+          + slow.messages.size() + " messages, the last: " + slow.texts.stream()
+              .skip(Math.max(0, slow.texts.size() - 3))
+              .map(t -> t.substring(0, Math.min(200, t.length()))).toList(), e);
+    }
     JsonNode last = slow.messages.get(slow.messages.size() - 1);
     assertEquals("finished", last.get("type").asText());
     assertEquals(tasks + 1, last.get("job").get("counts").get("SUCCEEDED").asInt());

@@ -48,6 +48,8 @@ class MetricsIT {
     assertEquals("SUCCEEDED", job.get("state").asText(), job.toString());
     int tasks = job.get("taskCount").asInt();
     assertEquals(6, tasks);
+    // the job index records the end shortly after the journal does
+    Api.await(() -> api.get("/api/v1/jobs?state=SUCCEEDED").body(), WAIT, b -> b.contains(id));
 
     HttpResponse<String> r = api.get("/metrics");
     assertEquals(200, r.statusCode());
