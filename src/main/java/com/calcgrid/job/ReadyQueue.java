@@ -1,6 +1,8 @@
 package com.calcgrid.job;
 
-import java.util.PriorityQueue;
+import java.util.ArrayDeque;
+import java.util.Comparator;
+import java.util.TreeMap;
 
 /**
  * Tasks waiting for a slot, as ranges of task indices: a template of a million expansions that
@@ -15,20 +17,20 @@ final class ReadyQueue {
   private static final int FROM = 0;
   private static final int TO = 1;
   private static final int QUEUED_AT = 2;
-  private static final int PRIORITY = 3;
-  private static final int SEQ = 4;
 
-  /** Entries are {from, to, System.nanoTime() when queued, priority, arrival number}. */
-  private final PriorityQueue<long[]> ranges = new PriorityQueue<>((a, b) -> {
-    int byPriority = Long.compare(b[PRIORITY], a[PRIORITY]);
-    return byPriority != 0 ? byPriority : Long.compare(a[SEQ], b[SEQ]);
-  });
-  private long arrivals;
+  /**
+   * Entries {from, to, System.nanoTime() when queued}, first in first out within a priority,
+   * highest priority first. A graph has few distinct priorities (one per template at most), so
+   * a single requeued task costs a deque append, not a heap insert.
+   */
+  private final TreeMap<Long, ArrayDeque<long[]>> byPriority =
+      new TreeMap<>(Comparator.reverseOrder());
   private long polledSince;
 
   void add(int from, int to, long priority) {
     if (from < to) {
-      ranges.add(new long[] {from, to, System.nanoTime(), priority, arrivals++});
+      byPriority.computeIfAbsent(priority, p -> new ArrayDeque<>())
+          .addLast(new long[] {from, to, System.nanoTime()});
     }
   }
 
@@ -38,18 +40,22 @@ final class ReadyQueue {
   }
 
   void clear() {
-    ranges.clear();
+    byPriority.clear();
   }
 
   /** The next task whose status is READY, removed from the queue, or -1. */
   int poll(byte[] status) {
     int next = peek(status);
     if (next >= 0) {
-      long[] head = ranges.peek();
+      ArrayDeque<long[]> ranges = byPriority.firstEntry().getValue();
+      long[] head = ranges.peekFirst();
       polledSince = head[QUEUED_AT];
       head[FROM]++;
       if (head[FROM] >= head[TO]) {
-        ranges.poll();
+        ranges.pollFirst();
+        if (ranges.isEmpty()) {
+          byPriority.pollFirstEntry();
+        }
       }
     }
     return next;
@@ -57,15 +63,19 @@ final class ReadyQueue {
 
   /** The next READY task without removing it, or -1; drops stale entries on the way. */
   int peek(byte[] status) {
-    while (!ranges.isEmpty()) {
-      long[] head = ranges.peek();
-      while (head[FROM] < head[TO] && status[(int) head[FROM]] != TaskStatus.READY.ordinal()) {
-        head[FROM]++;
+    while (!byPriority.isEmpty()) {
+      ArrayDeque<long[]> ranges = byPriority.firstEntry().getValue();
+      while (!ranges.isEmpty()) {
+        long[] head = ranges.peekFirst();
+        while (head[FROM] < head[TO] && status[(int) head[FROM]] != TaskStatus.READY.ordinal()) {
+          head[FROM]++;
+        }
+        if (head[FROM] < head[TO]) {
+          return (int) head[FROM];
+        }
+        ranges.pollFirst();
       }
-      if (head[FROM] < head[TO]) {
-        return (int) head[FROM];
-      }
-      ranges.poll();
+      byPriority.pollFirstEntry();
     }
     return -1;
   }
