@@ -94,11 +94,7 @@ class JobEventsFanOutIT {
     // JobEventsIT checks what a slow client misses when its buffers overflow (50k tasks);
     // here, that nobody waits for it
     int tasks = 5_000;
-    String id = api.submit("""
-        {"tasks": [
-          {"id": "gate", "fn": "util.sleep", "params": {"ms": 300}},
-          {"id": "many", "fn": "util.sum", "deps": ["gate"], "forEach": {"param": "i", "range": [0, %d]}}]}"""
-        .formatted(tasks));
+    String id = api.submitGatedFanOut(300, tasks);
     EventsClient slow = new EventsClient(false);
     WebSocket slowSocket = slow.connect(api, id);
     List<EventsClient> fast = new ArrayList<>();

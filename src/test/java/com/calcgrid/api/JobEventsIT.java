@@ -78,11 +78,7 @@ class JobEventsIT {
   void aSlowClientGetsCoalescedProgressAndStillTheFinalEvent() throws Exception {
     // enough events (about 12 MB) to overflow what the sockets of both ends absorb
     int tasks = 50_000;
-    String id = api.submit("""
-        {"tasks": [
-          {"id": "gate", "fn": "util.sleep", "params": {"ms": 300}},
-          {"id": "many", "fn": "util.sum", "deps": ["gate"], "forEach": {"param": "i", "range": [0, %d]}}]}"""
-        .formatted(tasks));
+    String id = api.submitGatedFanOut(300, tasks);
     // reads the snapshot, then nothing until the job is over: ~100,000 events pile up
     EventsClient c = new EventsClient(false);
     WebSocket ws = connect(id, c);

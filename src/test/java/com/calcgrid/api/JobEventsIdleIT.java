@@ -64,11 +64,7 @@ class JobEventsIdleIT {
       throws Exception {
     // about 12 MB of events: far more than the TCP buffers of both ends absorb
     int tasks = 50_000;
-    String id = api.submit("""
-        {"tasks": [
-          {"id": "gate", "fn": "util.sleep", "params": {"ms": 300}},
-          {"id": "many", "fn": "util.sum", "deps": ["gate"], "forEach": {"param": "i", "range": [0, %d]}}]}"""
-        .formatted(tasks));
+    String id = api.submitGatedFanOut(300, tasks);
     EventsClient slow = new EventsClient(false);
     WebSocket ws;
     try (LogCapture log = LogCapture.capture()) {

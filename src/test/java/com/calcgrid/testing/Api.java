@@ -83,6 +83,18 @@ public final class Api {
     return json(r).get("id").asText();
   }
 
+  /**
+   * Posts a job whose {@code many[0..tasks)} no-op tasks wait for a {@code gate} that sleeps
+   * {@code gateMs}: time for event clients to connect before the events flood in.
+   */
+  public String submitGatedFanOut(int gateMs, int tasks) throws Exception {
+    return submit("""
+        {"tasks": [
+          {"id": "gate", "fn": "util.sleep", "params": {"ms": %d}},
+          {"id": "many", "fn": "util.sum", "deps": ["gate"], "forEach": {"param": "i", "range": [0, %d]}}]}"""
+        .formatted(gateMs, tasks));
+  }
+
   public JsonNode job(String id) throws Exception {
     return json(get("/api/v1/jobs/" + id));
   }
