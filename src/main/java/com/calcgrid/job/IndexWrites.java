@@ -166,8 +166,7 @@ final class IndexWrites {
 
   private static void admitAll(Connection c, List<Write> batch, List<Runnable> replies)
       throws SQLException {
-    Integer running = null;
-    Map<String, Integer> tenantRunning = new HashMap<>();
+    RunningCounts counts = new RunningCounts(c);
     Set<String> listedNow = new HashSet<>();
     try (PreparedStatement insert = c.prepareStatement(JobIndex.INSERT_SQL)) {
       int rows = 0;
@@ -175,34 +174,16 @@ final class IndexWrites {
         if (!(w instanceof Admit a)) {
           continue;
         }
-        Decision d;
-        if (listedNow.contains(a.id()) || JobIndex.count(c, JobIndex.LISTED_SQL, a.id()) > 0) {
-          d = new Decision(Admitted.ALREADY_LISTED, 0, a.maxRunningPerTenant());
-        } else {
-          int tenant = tenantRunning.containsKey(a.tenant()) ? tenantRunning.get(a.tenant())
-              : JobIndex.count(c, JobIndex.TENANT_RUNNING_SQL, a.tenant(),
-                  JobStatus.RUNNING.name());
-          tenantRunning.put(a.tenant(), tenant);
-          if (running == null) {
-            running = JobIndex.count(c, JobIndex.RUNNING_SQL, JobStatus.RUNNING.name());
-          }
-          if (tenant >= a.maxRunningPerTenant()) {
-            d = new Decision(Admitted.TENANT_FULL, tenant, a.maxRunningPerTenant());
-          } else if (running >= a.maxRunning()) {
-            d = new Decision(Admitted.CLUSTER_FULL, running, a.maxRunning());
-          } else {
-            JobIndex.bindInsert(insert, a.id(), a.tenant(), a.name(), a.taskCount(),
-                a.submittedAt());
-            insert.addBatch();
-            rows++;
-            listedNow.add(a.id());
-            tenantRunning.put(a.tenant(), tenant + 1);
-            running++;
-            d = new Decision(Admitted.ADMITTED, tenant, a.maxRunningPerTenant());
-          }
+        Decision d = decide(a, listedNow.contains(a.id()) || isListed(c, a), counts);
+        if (d.outcome() == Admitted.ADMITTED) {
+          JobIndex.bindInsert(insert, a.id(), a.tenant(), a.name(), a.taskCount(),
+              a.submittedAt());
+          insert.addBatch();
+          rows++;
+          listedNow.add(a.id());
+          counts.admitted(a.tenant());
         }
-        Decision decided = d;
-        replies.add(() -> a.done().complete(decided));
+        replies.add(() -> a.done().complete(d));
       }
       if (rows > 0) {
         insert.executeBatch();
@@ -210,11 +191,66 @@ final class IndexWrites {
     }
   }
 
+  /**
+   * Whether the job may be listed: not when it already is, nor when its tenant or the cluster
+   * runs as many jobs as allowed. The one rule for a batch and for a row written alone.
+   */
+  private static Decision decide(Admit a, boolean listed, RunningCounts counts)
+      throws SQLException {
+    if (listed) {
+      return new Decision(Admitted.ALREADY_LISTED, 0, a.maxRunningPerTenant());
+    }
+    int tenant = counts.tenant(a.tenant());
+    if (tenant >= a.maxRunningPerTenant()) {
+      return new Decision(Admitted.TENANT_FULL, tenant, a.maxRunningPerTenant());
+    }
+    int running = counts.all();
+    if (running >= a.maxRunning()) {
+      return new Decision(Admitted.CLUSTER_FULL, running, a.maxRunning());
+    }
+    return new Decision(Admitted.ADMITTED, tenant, a.maxRunningPerTenant());
+  }
+
+  private static boolean isListed(Connection c, Admit a) throws SQLException {
+    return JobIndex.count(c, JobIndex.LISTED_SQL, a.id()) > 0;
+  }
+
+  /** Running jobs, counted once per transaction and kept up to date as rows are admitted. */
+  private static final class RunningCounts {
+    private final Connection c;
+    private final Map<String, Integer> byTenant = new HashMap<>();
+    private Integer all;
+
+    RunningCounts(Connection c) {
+      this.c = c;
+    }
+
+    int tenant(String tenant) throws SQLException {
+      Integer n = byTenant.get(tenant);
+      if (n == null) {
+        n = JobIndex.count(c, JobIndex.TENANT_RUNNING_SQL, tenant, JobStatus.RUNNING.name());
+        byTenant.put(tenant, n);
+      }
+      return n;
+    }
+
+    int all() throws SQLException {
+      if (all == null) {
+        all = JobIndex.count(c, JobIndex.RUNNING_SQL, JobStatus.RUNNING.name());
+      }
+      return all;
+    }
+
+    void admitted(String tenant) throws SQLException {
+      byTenant.put(tenant, tenant(tenant) + 1);
+      all = all() + 1;
+    }
+  }
+
   private static void writeAlone(Connection c, Write w) {
     try {
       if (w instanceof Admit a) {
-        a.done().complete(JobIndex.admitAlone(c, a.id(), a.tenant(), a.name(), a.taskCount(),
-            a.submittedAt(), a.maxRunningPerTenant(), a.maxRunning()));
+        a.done().complete(admitAlone(c, a));
       } else if (w instanceof Finish f) {
         try (PreparedStatement st = c.prepareStatement(JobIndex.FINISH_SQL)) {
           JobIndex.bindFinish(st, f.id(), f.state(), f.finishedAt());
@@ -224,6 +260,24 @@ final class IndexWrites {
       }
     } catch (SQLException | RuntimeException e) {
       fail(w, e);
+    }
+  }
+
+  /** One admission in a transaction of its own (auto-commit). */
+  private static Decision admitAlone(Connection c, Admit a) throws SQLException {
+    Decision d = decide(a, isListed(c, a), new RunningCounts(c));
+    if (d.outcome() != Admitted.ADMITTED) {
+      return d;
+    }
+    try {
+      JobIndex.insert(c, a.id(), a.tenant(), a.name(), a.taskCount(), a.submittedAt());
+      return d;
+    } catch (SQLException e) {
+      if (JobIndex.UNIQUE_VIOLATION.equals(e.getSQLState())) {
+        // listed at the same moment by another node
+        return new Decision(Admitted.ALREADY_LISTED, d.running(), d.limit());
+      }
+      throw e;
     }
   }
 

@@ -72,31 +72,6 @@ public final class JobIndex {
   static final String FINISH_SQL =
       "UPDATE calcgrid_jobs SET state = ?, finished_at = ? WHERE id = ? AND state <> ?";
 
-  /** One admission in a transaction of its own (auto-commit). */
-  static Decision admitAlone(Connection c, String id, String tenant, String name, int taskCount,
-      Instant submittedAt, int maxRunningPerTenant, int maxRunning) throws SQLException {
-    if (count(c, LISTED_SQL, id) > 0) {
-      return new Decision(Admitted.ALREADY_LISTED, 0, maxRunningPerTenant);
-    }
-    int tenantRunning = count(c, TENANT_RUNNING_SQL, tenant, JobStatus.RUNNING.name());
-    if (tenantRunning >= maxRunningPerTenant) {
-      return new Decision(Admitted.TENANT_FULL, tenantRunning, maxRunningPerTenant);
-    }
-    int running = count(c, RUNNING_SQL, JobStatus.RUNNING.name());
-    if (running >= maxRunning) {
-      return new Decision(Admitted.CLUSTER_FULL, running, maxRunning);
-    }
-    try {
-      insert(c, id, tenant, name, taskCount, submittedAt);
-      return new Decision(Admitted.ADMITTED, tenantRunning, maxRunningPerTenant);
-    } catch (SQLException e) {
-      if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
-        return new Decision(Admitted.ALREADY_LISTED, tenantRunning, maxRunningPerTenant);
-      }
-      throw e;
-    }
-  }
-
   static int count(Connection c, String sql, String... args) throws SQLException {
     try (PreparedStatement st = c.prepareStatement(sql)) {
       for (int i = 0; i < args.length; i++) {
@@ -118,7 +93,7 @@ public final class JobIndex {
     });
   }
 
-  private static void insert(Connection c, String id, String tenant, String name, int taskCount,
+  static void insert(Connection c, String id, String tenant, String name, int taskCount,
       Instant submittedAt) throws SQLException {
     try (PreparedStatement st = c.prepareStatement(INSERT_SQL)) {
       bindInsert(st, id, tenant, name, taskCount, submittedAt);
