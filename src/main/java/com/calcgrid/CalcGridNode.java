@@ -252,7 +252,8 @@ public final class CalcGridNode implements AutoCloseable {
             config.getInt("calcgrid.http.max-page")),
         new JobEventsSocket(system, id -> sharding.entityRefFor(JobSupervisor.ENTITY_KEY, id),
             new JobEventsSocket.Settings(config.getInt("calcgrid.http.websocket-buffer"),
-                config.getDuration("calcgrid.http.websocket-window"), ask)));
+                config.getDuration("calcgrid.http.websocket-window"),
+                config.getDuration("calcgrid.http.websocket-close-delay"), ask)));
     HealthRoutes health = new HealthRoutes(NodeHealth.get(system));
     MetricsRoutes metrics = new MetricsRoutes(NodeMetrics.get(system), index, Duration.ofSeconds(2));
     ClusterRoutes cluster = new ClusterRoutes(system, new ClusterView(system,

@@ -20,7 +20,8 @@ import org.apache.pekko.stream.javadsl.Source;
 
 /**
  * {@code GET /api/v1/jobs/{id}/events} upgraded to a WebSocket: a snapshot of the job, its live
- * events, and a final {@code finished} message, after which the server closes the socket.
+ * events, and a final {@code finished} message, after which the server closes the socket (a
+ * moment later, unless the client closes it first).
  * Messages from the client are ignored. {@code ?events=progress} leaves out the task events.
  *
  * <p>All clients of a job on this node share one {@link JobEventsHub}: the upgrade asks that
@@ -29,8 +30,12 @@ import org.apache.pekko.stream.javadsl.Source;
  */
 public final class JobEventsSocket extends AllDirectives {
 
-  /** @param buffer task events queued per client before its task events are dropped */
-  public record Settings(int buffer, Duration window, Duration askTimeout) {}
+  /**
+   * @param buffer task events queued per client before its task events are dropped
+   * @param closeDelay how long a socket stays open after its final frame, unless the client
+   *     closes it first
+   */
+  public record Settings(int buffer, Duration window, Duration closeDelay, Duration askTimeout) {}
 
   private final ActorSystem<?> system;
   private final Settings settings;
@@ -69,7 +74,7 @@ public final class JobEventsSocket extends AllDirectives {
               : Json.notFound("no job '" + jobId + "'"));
         }
         Source<org.apache.pekko.http.javadsl.model.ws.Message, ?> out = Source.fromGraph(
-            new JobEventsSource(jobId, outbox, () -> hubs.tell(new JobEventsHubs.Leave(jobId, outbox))));
+            new JobEventsSource(jobId, outbox, settings.closeDelay(), () -> hubs.tell(new JobEventsHubs.Leave(jobId, outbox))));
         return handleWebSocketMessages(Flow.fromSinkAndSourceCoupled(Sink.ignore(), out));
       });
     });

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.calcgrid.CalcGridNode;
 import com.calcgrid.testing.Api;
 import com.calcgrid.testing.EventsClient;
+import com.calcgrid.testing.LogCapture;
 import com.calcgrid.testing.TestNodes;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.WebSocket;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.TestInstance;
 class JobEventsIT {
   /** Task events: room for a small job; far too little for the 10,000 events of a big one. */
   private static final int BUFFER = 64;
+  private static final Duration CLOSE_DELAY = Duration.ofSeconds(2);
   private CalcGridNode node;
   private Api api;
 
@@ -35,7 +37,8 @@ class JobEventsIT {
     node = TestNodes.h2(Map.of("calcgrid.http.websocket-buffer", BUFFER,
         // the slow client reads nothing until its job ends, over 60 s on a loaded machine: past
         // Pekko's default idle timeout, which resets such a client (JobEventsIdleIT)
-        "pekko.http.server.idle-timeout", "10m"));
+        "pekko.http.server.idle-timeout", "10m",
+        "calcgrid.http.websocket-close-delay", CLOSE_DELAY.toMillis() + "ms"));
     api = new Api(node.httpPort());
   }
 
@@ -98,6 +101,35 @@ class JobEventsIT {
         "the progress message tells the client events were dropped: " + m.stream()
             .map(x -> x.get("type").asText() + x.path("events").size() + "/"
                 + x.path("droppedTaskEvents").asLong()).toList());
+  }
+
+  @Test
+  void theServerClosesTheSocketTheCloseDelayAfterFinishedUnlessTheClientDoesFirst()
+      throws Exception {
+    String id = api.submit("{\"tasks\": [{\"id\": \"a\", \"fn\": \"util.sum\"}]}");
+    api.awaitFinished(id, Duration.ofSeconds(30));
+
+    EventsClient waits = new EventsClient(true);
+    connect(id, waits);
+    assertEquals(1000, waits.closed.get(60, TimeUnit.SECONDS));
+    long gap = waits.closedAt - waits.receivedAt.get(waits.receivedAt.size() - 1);
+    assertEquals("finished", waits.messages.get(waits.messages.size() - 1).get("type").asText());
+    assertTrue(gap >= CLOSE_DELAY.toNanos() * 9 / 10, "closed " + gap / 1_000_000
+        + " ms after finished, before the close delay of " + CLOSE_DELAY);
+
+    // a client that closes on finished ends the socket at once, and nothing is reported lost
+    try (LogCapture log = LogCapture.capture()) {
+      EventsClient closes = new EventsClient(true);
+      WebSocket ws = connect(id, closes);
+      Api.await(() -> closes.ofType("finished").size(), Duration.ofSeconds(30), n -> n == 1);
+      long before = System.nanoTime();
+      ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(10, TimeUnit.SECONDS);
+      assertEquals(1000, closes.closed.get(60, TimeUnit.SECONDS));
+      assertTrue(closes.closedAt - before < CLOSE_DELAY.toNanos(),
+          "the server waited out its close delay although the client closed");
+      assertTrue(log.events().stream().noneMatch(e -> e.contains("ended before the client")),
+          log.events().toString());
+    }
   }
 
   @Test

@@ -21,6 +21,10 @@ public final class EventsClient implements WebSocket.Listener {
   /** Completes with the close status, or exceptionally on an error. */
   public final CompletableFuture<Integer> closed = new CompletableFuture<>();
   public final AtomicBoolean reading;
+  /** {@link System#nanoTime} at the arrival of each message, in the order of {@link #messages}. */
+  public final List<Long> receivedAt = new CopyOnWriteArrayList<>();
+  /** {@link System#nanoTime} when the socket closed. */
+  public volatile long closedAt;
   private final StringBuilder partial = new StringBuilder();
 
   public EventsClient(boolean reading) {
@@ -62,6 +66,7 @@ public final class EventsClient implements WebSocket.Listener {
     partial.append(data);
     if (last) {
       try {
+        receivedAt.add(System.nanoTime());
         texts.add(partial.toString());
         messages.add(Api.JSON.readTree(partial.toString()));
       } catch (Exception e) {
@@ -77,6 +82,7 @@ public final class EventsClient implements WebSocket.Listener {
 
   @Override
   public CompletionStage<?> onClose(WebSocket ws, int status, String reason) {
+    closedAt = System.nanoTime();
     closed.complete(status);
     return null;
   }

@@ -59,6 +59,11 @@ final class Node implements AutoCloseable {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(JVM_OPTIONS);
+    // e.g. -Dcalcgrid.bench.node-jvm=-XX:StartFlightRecording=filename=node.jfr to profile a run
+    String more = System.getProperty("calcgrid.bench.node-jvm", "").trim();
+    if (!more.isEmpty()) {
+      cmd.addAll(List.of(more.split("\\s+")));
+    }
     cmd.addAll(List.of("-jar", jar.toString(), "node"));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
