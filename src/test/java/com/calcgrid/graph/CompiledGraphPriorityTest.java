@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
 
-/** Which tasks the scheduler starts first: the most estimated work still ahead of them. */
+/**
+ * Which tasks the scheduler starts first: a task's own estimate plus twice the estimated work on
+ * the longest path below it.
+ */
 class CompiledGraphPriorityTest {
 
   private static CompiledGraph compile(String singleQuoted) {
@@ -18,7 +21,7 @@ class CompiledGraphPriorityTest {
   }
 
   @Test
-  void priorityIsTheEstimatedWorkOnTheLongestPathToASink() {
+  void priorityIsTheOwnEstimatePlusTwiceTheLongestPathBelow() {
     // a -> b -> d and a -> c -> d, where c is the longer branch; e stands alone
     CompiledGraph g = compile("{'tasks': ["
         + "{'id': 'a', 'fn': 't.noop', 'estimateMs': 5},"
@@ -27,10 +30,22 @@ class CompiledGraphPriorityTest {
         + "{'id': 'd', 'fn': 't.noop', 'deps': ['b', 'c'], 'estimateMs': 20},"
         + "{'id': 'e', 'fn': 't.noop', 'estimateMs': 100}]}");
     assertEquals(20, priority(g, "d"));
-    assertEquals(320, priority(g, "c"));
-    assertEquals(30, priority(g, "b"));
-    assertEquals(325, priority(g, "a"));
+    assertEquals(300 + 2 * 20, priority(g, "c"));
+    assertEquals(10 + 2 * 20, priority(g, "b"));
+    assertEquals(5 + 2 * (300 + 20), priority(g, "a"), "below a: the path through c");
     assertEquals(100, priority(g, "e"));
+  }
+
+  @Test
+  void aShortTaskThatLeadsToLongWorkGoesBeforeALongTaskWithNothingAfterIt() {
+    // on x -> y, x's path is 100 ms and lone z's 105: z would go first by path length alone,
+    // and y would then start last and end the job late
+    CompiledGraph g = compile("{'tasks': ["
+        + "{'id': 'x', 'fn': 't.noop', 'estimateMs': 10},"
+        + "{'id': 'y', 'fn': 't.noop', 'deps': ['x'], 'estimateMs': 90},"
+        + "{'id': 'z', 'fn': 't.noop', 'estimateMs': 105}]}");
+    assertEquals(190, priority(g, "x"));
+    assertEquals(105, priority(g, "z"));
   }
 
   @Test
@@ -41,9 +56,11 @@ class CompiledGraphPriorityTest {
         + "{'id': 'one', 'fn': 't.noop', 'deps': ['px[2]']},"
         + "{'id': 'sum', 'fn': 't.noop', 'deps': ['one']},"
         + "{'id': 'lonely', 'fn': 't.noop'}]}");
-    assertEquals(4, priority(g, "root"));
-    assertEquals(3, g.priority(g.templateOf(g.taskIndex("px[0]"))),
+    // levels still to come, L, give 2L - 1: the same order as the levels themselves
+    assertEquals(7, priority(g, "root"));
+    assertEquals(5, g.priority(g.templateOf(g.taskIndex("px[0]"))),
         "every expansion shares its template's priority");
+    assertEquals(3, priority(g, "one"));
     assertEquals(1, priority(g, "sum"));
     assertEquals(1, priority(g, "lonely"));
   }
@@ -56,7 +73,7 @@ class CompiledGraphPriorityTest {
           .append(i - 1).append("']}");
     }
     CompiledGraph g = compile(graph.append("]}").toString());
-    assertEquals(100_000, priority(g, "t0"));
+    assertEquals(2 * 100_000 - 1, priority(g, "t0"));
     assertEquals(1, priority(g, "t99999"));
   }
 }
