@@ -44,7 +44,9 @@ final class Floor {
     AtomicInteger left = new AtomicInteger(g.n);
     long start = System.nanoTime();
     for (int i = 0; i < g.n; i++) {
-      if (waiting.get(i) == 0) {
+      // the roots by the graph, not by the live counters: the roots started first may already
+      // have brought other tasks' counters to zero, and those tasks they start themselves
+      if (g.predStart[i + 1] == g.predStart[i]) {
         pool.execute(new Step(g, i, waiting, results, left, done));
       }
     }
