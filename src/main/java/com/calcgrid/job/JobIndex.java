@@ -130,10 +130,18 @@ public final class JobIndex {
     });
   }
 
-  public CompletionStage<Void> forget(String id) {
+  /**
+   * Removes a job listed as running but submitted before {@code submittedBefore}: one whose
+   * submission never reached the journal. A younger row is left alone, as its submission may
+   * still be on its way to the supervisor.
+   */
+  public CompletionStage<Void> forget(String id, Instant submittedBefore) {
     return jdbc.run(c -> {
-      try (PreparedStatement st = c.prepareStatement("DELETE FROM calcgrid_jobs WHERE id = ?")) {
+      try (PreparedStatement st = c.prepareStatement("DELETE FROM calcgrid_jobs WHERE id = ? "
+          + "AND state = ? AND submitted_at < ?")) {
         st.setString(1, id);
+        st.setString(2, JobStatus.RUNNING.name());
+        st.setTimestamp(3, Timestamp.from(submittedBefore));
         st.executeUpdate();
       }
       return null;

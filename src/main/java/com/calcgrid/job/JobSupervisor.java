@@ -11,6 +11,7 @@ import com.calcgrid.job.JobEvent.TasksFinished;
 import com.calcgrid.metrics.NodeMetrics;
 import com.calcgrid.worker.WorkerAgent;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -113,6 +114,9 @@ public final class JobSupervisor
   private enum Sweep implements Command { INSTANCE }
 
   private static final Duration SWEEP_EVERY = Duration.ofSeconds(5);
+
+  /** Far longer than a submission takes to reach its supervisor (calcgrid.http.ask-timeout). */
+  private static final Duration FORGET_UNSUBMITTED_AFTER = Duration.ofMinutes(5);
 
   private enum Idle implements Command { INSTANCE }
 
@@ -258,8 +262,10 @@ public final class JobSupervisor
           return passivateAfter(Effect().noReply());
         })
         .onCommand(Wake.class, (s, c) -> {
-          // the index named a job whose submission never reached the journal
-          index.forget(jobId);
+          // the index named a job whose submission never reached the journal, unless that
+          // submission is still on its way: a node that starts wakes the jobs listed as running
+          // while other nodes go on accepting new ones
+          index.forget(jobId, Instant.now().minus(FORGET_UNSUBMITTED_AFTER));
           return passivateAfter(Effect().noReply());
         })
         .onCommand(Idle.class, (s, c) -> passivateAfter(Effect().noReply()))

@@ -143,6 +143,23 @@ class JobIndexTest {
     assertFalse(get(index.countByState()).get(JobStatus.RUNNING) > 0);
   }
 
+  @Test
+  void onlyARunningRowOlderThanTheCutOffIsForgotten() throws Exception {
+    JobIndex index = new JobIndex(db.dataSource(), blocking);
+    Instant cutOff = now.minusSeconds(300);
+    get(index.admit("stale", "t", "job", 1, cutOff.minusSeconds(1), 5, 5));
+    get(index.admit("fresh", "t", "job", 1, cutOff.plusSeconds(1), 5, 5));
+    get(index.admit("ended", "t", "job", 1, cutOff.minusSeconds(1), 5, 5));
+    get(index.recordFinished("ended", JobStatus.SUCCEEDED, now.toEpochMilli()));
+    for (String id : List.of("stale", "fresh", "ended")) {
+      get(index.forget(id, cutOff));
+    }
+    // a fresh row may belong to a submission still on its way to its supervisor
+    assertEquals(List.of("fresh"), get(index.unfinished()));
+    assertEquals(List.of("ended"), get(index.list(null, JobStatus.SUCCEEDED, 0, 10)).jobs()
+        .stream().map(JobIndex.Entry::id).toList());
+  }
+
   private static long count(List<CompletableFuture<Decision>> decisions, Admitted outcome)
       throws Exception {
     long n = 0;
