@@ -69,7 +69,7 @@ public final class CompiledGraph {
         revTask[slot] = depTask[e];
       }
     }
-    priority = longestPathToSink();
+    priority = priorities();
   }
 
   /**
@@ -86,7 +86,7 @@ public final class CompiledGraph {
    * Computed in reverse topological order without recursion: graphs may be one chain of
    * 100,000 templates.
    */
-  private long[] longestPathToSink() {
+  private long[] priorities() {
     int templates = templateCount();
     long[] rank = new long[templates];
     long[] priority = new long[templates];
@@ -255,7 +255,7 @@ public final class CompiledGraph {
     return revTask[r];
   }
 
-  /** How urgent template t's tasks are: higher runs first (see {@link #longestPathToSink}). */
+  /** How urgent template t's tasks are: higher runs first (see {@link #priorities}). */
   public long priority(int t) {
     return priority[t];
   }

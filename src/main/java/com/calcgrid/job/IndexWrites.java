@@ -133,15 +133,17 @@ final class IndexWrites {
   }
 
   /**
-   * Writes batches until nothing is pending, or only finishes that have not waited their delay
-   * yet; only one drain runs at a time.
+   * Writes batches until nothing is pending, or only a few finishes that have not waited their
+   * delay yet; only one drain runs at a time.
    */
   private void drain() {
     while (true) {
       List<Write> batch;
       boolean arm = false;
       synchronized (lock) {
-        if (pending.isEmpty() || (!finishesDue && onlyFinishes(pending))) {
+        // finishes alone wait for company, unless they have waited already or fill a batch
+        if (pending.isEmpty()
+            || (!finishesDue && pending.size() < MAX_BATCH && onlyFinishes(pending))) {
           writing = false;
           arm = !pending.isEmpty() && !finishTimer;
           finishTimer |= arm;
