@@ -55,9 +55,13 @@ final class Eod {
     try (Node node = Node.start(bench, "eod", Map.of())) {
       node.awaitReady(Duration.ofMinutes(2));
       Client c = node.client();
-      // warm-up jobs: the first jobs on a fresh JVM are 2-5x slower, and the plain run it is
-      // compared with is warm too (its best of 4 after the same maths ran in this JVM)
-      int warmUp = Integer.getInteger("calcgrid.bench.eod-warmup", 10);
+      // warm-up jobs, about 40 s of them: the plain run it is compared with is warm (its best
+      // of 4 after the same maths ran in this JVM), and a node is not warm after a few jobs.
+      // A job runs Pekko, persistence, Slick, H2 and Jackson code besides the maths, and the
+      // JIT compiles that long tail for hundreds of jobs: after 15 jobs the C2 compiler thread
+      // took 100 ms of CPU per job, after 100 still 80 ms, after 300 38 ms, on the same 2 cores
+      // as the calculation (per-thread CPU from /proc). A node in production is long warm.
+      int warmUp = Integer.getInteger("calcgrid.bench.eod-warmup", 300);
       for (int r = 0; r < warmUp; r++) {
         run(c, w.json());
       }
