@@ -73,8 +73,9 @@ public final class JobEventsSocket extends AllDirectives {
                   Duration.ofSeconds(2))
               : Json.notFound("no job '" + jobId + "'"));
         }
+        Runnable gone = () -> hubs.tell(new JobEventsHubs.Leave(jobId, outbox));
         Source<org.apache.pekko.http.javadsl.model.ws.Message, ?> out = Source.fromGraph(
-            new JobEventsSource(jobId, outbox, settings.closeDelay(), () -> hubs.tell(new JobEventsHubs.Leave(jobId, outbox))));
+            new JobEventsSource(jobId, outbox, settings.closeDelay(), gone));
         return handleWebSocketMessages(Flow.fromSinkAndSourceCoupled(Sink.ignore(), out));
       });
     });

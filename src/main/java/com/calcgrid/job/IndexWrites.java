@@ -69,18 +69,22 @@ final class IndexWrites {
       Instant submittedAt, int maxRunningPerTenant, int maxRunning) {
     CompletableFuture<Decision> done = new CompletableFuture<>();
     enqueue(new Admit(id, tenant, name, taskCount, submittedAt, maxRunningPerTenant, maxRunning,
-        done), true);
+        done));
     return done;
   }
 
   CompletionStage<Void> finished(String id, JobStatus state, long finishedAt) {
     CompletableFuture<Void> done = new CompletableFuture<>();
-    enqueue(new Finish(id, state, finishedAt, done), false);
+    enqueue(new Finish(id, state, finishedAt, done));
     return done;
   }
 
-  /** @param now start a transaction at once if none is running; else within the delay */
-  private void enqueue(Write w, boolean now) {
+  /**
+   * An admission starts a transaction at once if none is running; a finish waits for company,
+   * at most {@link #FINISH_DELAY_MS}.
+   */
+  private void enqueue(Write w) {
+    boolean now = w instanceof Admit;
     synchronized (lock) {
       pending.add(w);
       if (writing || (!now && finishTimer)) {
