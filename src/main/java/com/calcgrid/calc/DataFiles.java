@@ -1,6 +1,7 @@
 package com.calcgrid.calc;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigValueType;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -96,8 +97,14 @@ public final class DataFiles {
         roots.add(root);
       }
     }
-    long max = config.hasPath("calcgrid.data-max-file-bytes")
-        ? config.getBytes("calcgrid.data-max-file-bytes") : DEFAULT_MAX_BYTES;
+    long max;
+    try {
+      max = config.hasPath("calcgrid.data-max-file-bytes")
+          ? config.getBytes("calcgrid.data-max-file-bytes") : DEFAULT_MAX_BYTES;
+    } catch (ConfigException e) {
+      throw new IllegalArgumentException(SIZE_SETTING + " must be a size such as 64MiB or "
+          + "1000000, got '" + config.getValue("calcgrid.data-max-file-bytes").unwrapped() + "'");
+    }
     return new DataFiles(roots, max);
   }
 

@@ -47,7 +47,7 @@ class DataFilesIT {
     Files.createSymbolicLink(root.resolve("env.csv"), Path.of("/proc/self/environ"));
     Files.createSymbolicLink(root.resolve("zero.csv"), Path.of("/dev/zero"));
     node = NodeProcess.start(dir.resolve("data"), Map.of("CALCGRID_DATA_ROOTS", root.toString(),
-        "CALCGRID_DB_PASSWORD_FOR_THE_TEST", SECRET)).awaitReady(WAIT);
+        "CALCGRID_DB_PASSWORD", SECRET)).awaitReady(WAIT);
     api = node.api();
   }
 
@@ -125,6 +125,19 @@ class DataFilesIT {
     assertEquals("SUCCEEDED", api.awaitFinished(byAbsolutePath, WAIT).get("state").asText());
   }
 
+  @Test
+  void aNodeRefusesToStartWithTheWholeDiskAsARoot() throws Exception {
+    NodeProcess refused = NodeProcess.start(TestNodes.freshDataDir(),
+        Map.of("CALCGRID_DATA_ROOTS", "/srv/portfolios,/"));
+    try {
+      assertEquals(2, refused.awaitExit(WAIT));
+      assertTrue(refused.logTail().contains("calcgrid node: calcgrid.data-roots "
+          + "(CALCGRID_DATA_ROOTS): '/' may not be a root"), refused.logTail());
+    } finally {
+      refused.close();
+    }
+  }
+
   private static String graph(String fn, String file) {
     return "{\"tasks\": [{\"id\": \"p\", \"fn\": \"" + fn + "\", \"retry\": {\"maxAttempts\": 1},"
         + " \"params\": {\"portfolio\": {\"file\": " + Api.JSON.valueToTree(file) + "}}}]}";
@@ -134,6 +147,6 @@ class DataFilesIT {
   private static void assertClean(String text) {
     assertFalse(text.contains(SECRET), "the node's secret leaked: " + text);
     assertFalse(text.contains("PATH="), "the node's environment leaked: " + text);
-    assertFalse(text.contains("CALCGRID_DB_PASSWORD_FOR_THE_TEST"), text);
+    assertFalse(text.contains("CALCGRID_DB_PASSWORD"), text);
   }
 }

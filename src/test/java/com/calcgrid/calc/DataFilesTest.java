@@ -160,6 +160,11 @@ class DataFilesTest {
     assertEquals(1 << 20, configured.maxBytes());
     assertEquals(DataFiles.DEFAULT_MAX_BYTES, DataFiles.fromConfig(
         CalcGridNode.loadConfig(Map.of(), null)).maxBytes());
+    IllegalArgumentException size = assertThrows(IllegalArgumentException.class,
+        () -> DataFiles.fromConfig(CalcGridNode.loadConfig(
+            Map.of("calcgrid.data-max-file-bytes", "lots"), null)));
+    assertEquals("calcgrid.data-max-file-bytes (CALCGRID_DATA_MAX_FILE_BYTES) must be a size "
+        + "such as 64MiB or 1000000, got 'lots'", size.getMessage());
     for (String bad : List.of("data", "/", "/proc", "/proc/1", "/sys/kernel", "/dev",
         "/srv/../etc")) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
