@@ -327,8 +327,8 @@ public final class DataFiles {
     private void count(long n) throws IOException {
       read += n;
       if (read > limit) {
-        throw new TooLargeException("'" + name + "' grew past " + limit + " bytes while it was read ("
-            + SIZE_SETTING + ")");
+        throw new TooLargeException("'" + name + "' grew past " + limit + " bytes while it was "
+            + "read (" + SIZE_SETTING + ")");
       }
     }
   }

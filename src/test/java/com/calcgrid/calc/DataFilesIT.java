@@ -98,8 +98,8 @@ class DataFilesIT {
         case "r" -> "env.csv";
         default -> "zero.csv";
       };
-      assertEquals("param 'portfolio.file': '" + name + "' leads outside the data roots of this node (calcgrid.data-roots "
-          + "(CALCGRID_DATA_ROOTS))", t.get("error").asText());
+      assertEquals("param 'portfolio.file': '" + name + "' leads outside the data roots of this "
+          + "node (calcgrid.data-roots (CALCGRID_DATA_ROOTS))", t.get("error").asText());
       assertClean(t.toString());
     }
     assertClean(job.toString());
