@@ -14,6 +14,7 @@ import com.calcgrid.api.Submissions;
 import com.calcgrid.api.auth.AuthSettings;
 import com.calcgrid.api.auth.BindPolicy;
 import com.calcgrid.api.auth.TokenVerifier;
+import com.calcgrid.calc.DataFiles;
 import com.calcgrid.calc.FunctionRegistry;
 import com.calcgrid.calc.process.ProcessAllowlist;
 import com.calcgrid.cluster.ClusterView;
@@ -222,11 +223,12 @@ public final class CalcGridNode implements AutoCloseable {
   }
 
   /**
-   * The node's functions. {@code process.run} reads its allowlist from the node's configuration
-   * as the functions are loaded.
+   * The node's functions. {@code process.run} reads its allowlist, and functions that read files
+   * their data roots, from the node's configuration as the functions are loaded.
    */
   public static FunctionRegistry functions(Config config) {
     ProcessAllowlist.install(ProcessAllowlist.fromConfig(config));
+    DataFiles.install(DataFiles.fromConfig(config));
     return FunctionRegistry.load();
   }
 

@@ -11,31 +11,39 @@ import java.util.Set;
 /**
  * The executables {@code process.run} may start: {@code calcgrid.process.allow}, or
  * {@code CALCGRID_PROCESS_ALLOW} as comma-separated absolute paths. Empty (the default) disables
- * the function.
+ * the function. Also the environment variable names a task may set beyond the built-in few
+ * ({@link ProcessEnv}): {@code calcgrid.process.env-allow}, or
+ * {@code CALCGRID_PROCESS_ENV_ALLOW} comma-separated.
  *
  * <p>Functions are created by {@link java.util.ServiceLoader} and see only their params, so the
  * node installs its allowlist here before it loads them ({@link #install}); each
  * {@link ProcessRun} keeps the list that was installed when it was created.
  */
-public record ProcessAllowlist(Set<String> executables) {
+public record ProcessAllowlist(Set<String> executables, Set<String> envNames) {
   public static final ProcessAllowlist NONE = new ProcessAllowlist(Set.of());
 
   private static volatile ProcessAllowlist installed = NONE;
 
   public ProcessAllowlist {
     executables = Set.copyOf(executables);
+    envNames = ProcessEnv.checkOperatorNames(List.copyOf(envNames));
+  }
+
+  /** These executables, and only the built-in environment variable names. */
+  public ProcessAllowlist(Set<String> executables) {
+    this(executables, Set.of());
   }
 
   /**
-   * Reads {@code calcgrid.process.allow}, a list or a comma-separated string.
+   * Reads {@code calcgrid.process.allow} and {@code calcgrid.process.env-allow}, each a list or
+   * a comma-separated string.
    *
-   * @throws IllegalArgumentException when an entry is not an absolute path
+   * @throws IllegalArgumentException when an entry is not an absolute path, or names a variable
+   *     that no task may set
    */
   public static ProcessAllowlist fromConfig(Config config) {
     String key = "calcgrid.process.allow";
-    List<String> entries = !config.hasPath(key) ? List.of()
-        : config.getValue(key).valueType() == ConfigValueType.LIST ? config.getStringList(key)
-        : Arrays.asList(config.getString(key).split(","));
+    List<String> entries = list(config, key);
     Set<String> paths = new LinkedHashSet<>();
     for (String entry : entries) {
       String e = entry.strip();
@@ -49,7 +57,15 @@ public record ProcessAllowlist(Set<String> executables) {
       }
       paths.add(e);
     }
-    return new ProcessAllowlist(paths);
+    return new ProcessAllowlist(paths, new LinkedHashSet<>(list(config,
+        "calcgrid.process.env-allow")));
+  }
+
+  /** A list setting, or a comma-separated string from the environment. */
+  private static List<String> list(Config config, String key) {
+    return !config.hasPath(key) ? List.of()
+        : config.getValue(key).valueType() == ConfigValueType.LIST ? config.getStringList(key)
+        : Arrays.asList(config.getString(key).split(","));
   }
 
   /** Makes {@code allowlist} the one that {@link ProcessRun}s created from now on use. */

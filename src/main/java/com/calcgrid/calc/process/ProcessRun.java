@@ -9,38 +9,38 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.IOException;
-import java.io.RandomAccessFile;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 
 /**
  * {@code process.run}: runs an allowlisted executable and returns its standard output, as a
  * string or, with {@code "stdoutJson": true}, parsed as JSON.
  *
  * <p>Params: {@code executable} (an absolute path on {@link ProcessAllowlist}), {@code args}
- * (array of strings), {@code env} (object of strings), {@code workingDir} (absolute path),
- * {@code stdoutJson} (boolean). The process gets the task as JSON on standard input
- * ({@code taskId}, {@code params}, {@code deps}, {@code attempt}) and a clean environment: only
- * {@code PATH}, {@code LANG}, {@code CALCGRID_TASK_ID}, {@code CALCGRID_ATTEMPT} and the given
- * {@code env}, never the node's own (which holds database and token secrets).
+ * (array of strings), {@code env} (object of strings, names as {@link ProcessEnv} allows),
+ * {@code workingDir} (absolute path), {@code stdoutJson} (boolean). The process gets the task as
+ * JSON on standard input ({@code taskId}, {@code params}, {@code deps}, {@code attempt}) and an
+ * environment that starts empty ({@link ProcessEnv}), never the node's own (which holds database
+ * and token secrets).
  *
  * <p>A non-zero exit fails the attempt with the tail of standard error. A timeout or cancel
  * interrupts the attempt, and the process and its descendants are killed. Standard output is
- * limited to {@value #MAX_STDOUT} bytes: a result travels inside cluster messages.
+ * limited to {@value #MAX_STDOUT} bytes: a result travels inside cluster messages. Of standard
+ * error the node keeps the last {@value #STDERR_TAIL} bytes and drops the rest as it comes;
+ * neither output is ever held in full, in memory or on disk.
  */
 public final class ProcessRun implements CalcFunction {
   static final int MAX_STDOUT = 128 * 1024;
   static final int MAX_ARGS = 1000;
-  private static final int STDERR_TAIL = 2000;
+  static final int STDERR_TAIL = 2000;
   private static final long POLL_MS = 50;
-  private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
+  /** How long output is read after the process exited, when something else still holds it. */
+  private static final long DRAIN_MS = 2000;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final ProcessAllowlist allowlist;
@@ -62,7 +62,7 @@ public final class ProcessRun implements CalcFunction {
   @Override
   public void validate(JsonNode params) {
     command(params);
-    environment(params);
+    ProcessEnv.fromParams(params, allowlist.envNames());
     workingDir(params);
     JsonNode json = params.get("stdoutJson");
     if (json != null && !json.isNull() && !json.isBoolean()) {
@@ -76,20 +76,13 @@ public final class ProcessRun implements CalcFunction {
     ObjectNode params = input.params();
     List<String> command = command(params);
     ProcessBuilder pb = new ProcessBuilder(command);
-    Map<String, String> env = pb.environment();
-    env.clear();
-    env.put("PATH", "/usr/local/bin:/usr/bin:/bin");
-    env.put("LANG", "C.UTF-8");
-    env.put("CALCGRID_TASK_ID", input.taskId());
-    env.put("CALCGRID_ATTEMPT", Integer.toString(input.attempt()));
-    env.putAll(environment(params));
+    ProcessEnv.fill(pb.environment(), ProcessEnv.fromParams(params, allowlist.envNames()),
+        input.taskId(), input.attempt());
     Path dir = workingDir(params);
     if (dir != null) {
       pb.directory(dir.toFile());
     }
     Path in = Files.createTempFile("calcgrid-process-", ".in");
-    Path out = Files.createTempFile("calcgrid-process-", ".out");
-    Path err = Files.createTempFile("calcgrid-process-", ".err");
     Process process = null;
     try {
       ObjectNode task = JSON.createObjectNode();
@@ -98,25 +91,30 @@ public final class ProcessRun implements CalcFunction {
       task.set("deps", JSON.valueToTree(input.deps()));
       task.put("attempt", input.attempt());
       Files.write(in, JSON.writeValueAsBytes(task));
-      process = pb.redirectInput(in.toFile()).redirectOutput(out.toFile())
-          .redirectError(err.toFile()).start();
-      // waitFor is interruptible, a read from a pipe is not: the output goes to files
+      process = pb.redirectInput(in.toFile()).start();
+      OutputCapture out = OutputCapture.head(process.getInputStream(), MAX_STDOUT,
+          "process-run-stdout-" + process.pid());
+      OutputCapture err = OutputCapture.tail(process.getErrorStream(), STDERR_TAIL,
+          "process-run-stderr-" + process.pid());
+      // waitFor is interruptible, a read from a pipe is not: the pipes drain on threads of
+      // their own
       while (!process.waitFor(POLL_MS, TimeUnit.MILLISECONDS)) {
-        if (Files.size(out) > MAX_STDOUT) {
-          throw new IllegalStateException(command.get(0) + " wrote more than " + MAX_STDOUT
-              + " bytes to standard output; write large results to a store and return a "
-              + "reference");
+        if (out.overflowed()) {
+          throw tooMuchOutput(command);
         }
       }
+      // a process the child started in the background may hold the pipes open: its output is
+      // not waited for beyond the drain time, as it was not the child's
+      boolean complete = out.awaitEnd(DRAIN_MS);
+      err.awaitEnd(complete ? DRAIN_MS : 1);
       if (process.exitValue() != 0) {
         throw new IllegalStateException(command.get(0) + " exited with code "
             + process.exitValue() + tail(err));
       }
-      if (Files.size(out) > MAX_STDOUT) {
-        throw new IllegalStateException(command.get(0) + " wrote more than " + MAX_STDOUT
-            + " bytes to standard output");
+      if (out.overflowed()) {
+        throw tooMuchOutput(command);
       }
-      byte[] stdout = Files.readAllBytes(out);
+      byte[] stdout = out.bytes();
       JsonNode json = params.get("stdoutJson");
       if (json != null && json.asBoolean()) {
         try {
@@ -128,13 +126,30 @@ public final class ProcessRun implements CalcFunction {
       }
       return TextNode.valueOf(new String(stdout, StandardCharsets.UTF_8));
     } finally {
-      if (process != null && process.isAlive()) {
-        killTree(process.toHandle());
+      if (process != null) {
+        if (process.isAlive()) {
+          killTree(process.toHandle());
+        }
+        // Closed, the pipes are not read into memory when the process exits (the JDK drains
+        // what is left in them): a background process may still be writing.
+        closeQuietly(process.getInputStream());
+        closeQuietly(process.getErrorStream());
       }
       Files.deleteIfExists(in);
-      Files.deleteIfExists(out);
-      Files.deleteIfExists(err);
     }
+  }
+
+  private static void closeQuietly(InputStream in) {
+    try {
+      in.close();
+    } catch (IOException e) {
+      // nothing more is read from it either way
+    }
+  }
+
+  private static IllegalStateException tooMuchOutput(List<String> command) {
+    return new IllegalStateException(command.get(0) + " wrote more than " + MAX_STDOUT
+        + " bytes to standard output; write large results to a store and return a reference");
   }
 
   /** Descendants first, so none is left running when its parent goes. */
@@ -143,18 +158,12 @@ public final class ProcessRun implements CalcFunction {
     process.destroyForcibly();
   }
 
-  private static String tail(Path err) throws IOException {
-    try (RandomAccessFile f = new RandomAccessFile(err.toFile(), "r")) {
-      long length = f.length();
-      if (length == 0) {
-        return " (no output on standard error)";
-      }
-      long from = Math.max(0, length - STDERR_TAIL);
-      byte[] bytes = new byte[(int) (length - from)];
-      f.seek(from);
-      f.readFully(bytes);
-      return ": " + (from > 0 ? "..." : "") + new String(bytes, StandardCharsets.UTF_8).strip();
+  private static String tail(OutputCapture err) {
+    if (err.total() == 0) {
+      return " (no output on standard error)";
     }
+    String text = new String(err.bytes(), StandardCharsets.UTF_8).strip();
+    return ": " + (err.total() > STDERR_TAIL ? "..." : "") + text;
   }
 
   private List<String> command(JsonNode params) {
@@ -192,36 +201,6 @@ public final class ProcessRun implements CalcFunction {
       }
     }
     return command;
-  }
-
-  private static Map<String, String> environment(JsonNode params) {
-    JsonNode env = params.get("env");
-    if (env == null || env.isNull()) {
-      return Map.of();
-    }
-    if (!env.isObject()) {
-      throw new IllegalArgumentException("param 'env' must be an object of strings, got "
-          + Params.describe(env));
-    }
-    Map<String, String> vars = new java.util.LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = env.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
-      String name = e.getKey();
-      if (!ENV_NAME.matcher(name).matches()) {
-        throw new IllegalArgumentException("param 'env': '" + name + "' is not a valid "
-            + "variable name");
-      }
-      if (name.startsWith("LD_") || name.startsWith("DYLD_")) {
-        // would load code of the caller's choosing into an allowlisted executable
-        throw new IllegalArgumentException("param 'env': " + name + " may not be set");
-      }
-      if (!e.getValue().isTextual()) {
-        throw new IllegalArgumentException("param 'env." + name + "' must be a string, got "
-            + Params.describe(e.getValue()));
-      }
-      vars.put(name, e.getValue().textValue());
-    }
-    return vars;
   }
 
   private static Path workingDir(JsonNode params) {

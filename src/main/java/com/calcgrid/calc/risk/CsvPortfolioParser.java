@@ -1,9 +1,10 @@
 package com.calcgrid.calc.risk;
 
+import com.calcgrid.calc.DataFiles;
 import com.calcgrid.calc.pricing.OptionType;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.io.Reader;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -17,12 +18,17 @@ import java.util.regex.Pattern;
  * trimmed; quoting is not supported, so no field may contain a comma or a quote. Blank lines and
  * lines starting with {@code #} are skipped.
  *
- * <p>Every error names the line and column (both from 1) and the column's name.
+ * <p>Every error names the line and column (both from 1) and the column's name. A file may be
+ * anything a path leads to, so errors never quote a line: they quote at most one cell of a
+ * data line, cut to 40 characters ({@link DataFiles#excerpt}), and a header cell only when it
+ * looks like a column name. Lines are at most {@value #MAX_LINE} characters.
  */
 final class CsvPortfolioParser {
   static final List<String> COLUMNS =
       List.of("id", "book", "underlying", "type", "strike", "expiry", "quantity");
   static final int MAX_POSITIONS = 10_000_000;
+  static final int MAX_LINE = 10_000;
+  private static final Pattern COLUMN_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,31}");
   // Plain decimal numbers only: Double.parseDouble would also take "5d", "0x1p3" and "NaN".
   private static final Pattern NUMBER =
       Pattern.compile("[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?");
@@ -36,26 +42,33 @@ final class CsvPortfolioParser {
 
   private final String name;
   private final int[] columnOf = new int[COLUMNS.size()];
+  private final Reader in;
+  private final char[] buffer = new char[8192];
+  private final StringBuilder text = new StringBuilder();
+  private int pos;
+  private int end;
+  private boolean pendingLf;
   private int line;
 
-  private CsvPortfolioParser(String name) {
+  private CsvPortfolioParser(Reader in, String name) {
+    this.in = in;
     this.name = name;
   }
 
   /** Parses everything; {@code name} is how messages refer to the file. */
-  static Portfolio parse(BufferedReader in, String name) throws IOException {
-    return new CsvPortfolioParser(name).run(in);
+  static Portfolio parse(Reader in, String name) throws IOException {
+    return new CsvPortfolioParser(in, name).run();
   }
 
-  private Portfolio run(BufferedReader in) throws IOException {
-    String header = nextLine(in);
+  private Portfolio run() throws IOException {
+    String header = nextLine();
     if (header == null) {
       throw error("is empty; expected a header line " + String.join(",", COLUMNS));
     }
     readHeader(header.startsWith("\uFEFF") ? header.substring(1) : header);
     List<String[]> rows = new ArrayList<>();
     List<Integer> lines = new ArrayList<>();
-    for (String text = nextLine(in); text != null; text = nextLine(in)) {
+    for (String text = nextLine(); text != null; text = nextLine()) {
       if (rows.size() == MAX_POSITIONS) {
         throw error("line " + line + ": more than " + MAX_POSITIONS + " positions");
       }
@@ -81,8 +94,10 @@ final class CsvPortfolioParser {
       String col = names[c].trim();
       int which = COLUMNS.indexOf(col);
       if (which < 0) {
-        throw error("line " + line + ", column " + (c + 1) + ": unknown column '" + col
-            + "'; the header must name " + String.join(",", COLUMNS));
+        // the first line of a file that is no portfolio at all: quote it only if it is a name
+        throw error("line " + line + ", column " + (c + 1) + ": unknown column"
+            + (COLUMN_NAME.matcher(col).matches() ? " '" + col + "'" : "")
+            + "; the header must name " + String.join(",", COLUMNS));
       }
       if (columnOf[which] >= 0) {
         throw error("line " + line + ", column " + (c + 1) + ": column '" + col
@@ -114,22 +129,23 @@ final class CsvPortfolioParser {
     String id = text(f, ID);
     Integer earlier = idLines.putIfAbsent(id, line);
     if (earlier != null) {
-      throw at(ID, "duplicate id '" + id + "' (first on line " + earlier + ")");
+      throw at(ID, "duplicate id '" + DataFiles.excerpt(id) + "' (first on line " + earlier
+          + ")");
     }
     OptionType type;
     try {
       type = OptionType.parse(text(f, TYPE));
     } catch (IllegalArgumentException e) {
-      throw at(TYPE, e.getMessage());
+      throw at(TYPE, "must be call or put, got '" + DataFiles.excerpt(text(f, TYPE)) + "'");
     }
     double strike = number(f, STRIKE);
     if (strike <= 0) {
-      throw at(STRIKE, "must be positive, got " + f[columnOf[STRIKE]].trim());
+      throw at(STRIKE, "must be positive, got " + DataFiles.excerpt(text(f, STRIKE)));
     }
     double expiry = number(f, EXPIRY);
     if (expiry <= 0 || expiry > 100) {
       throw at(EXPIRY, "must be more than 0 and at most 100 (years), got "
-          + f[columnOf[EXPIRY]].trim());
+          + DataFiles.excerpt(text(f, EXPIRY)));
     }
     out.add(id, text(f, BOOK), text(f, UNDERLYING), type, strike, expiry, number(f, QUANTITY));
   }
@@ -145,23 +161,61 @@ final class CsvPortfolioParser {
   private double number(String[] f, int column) {
     String v = text(f, column);
     if (!NUMBER.matcher(v).matches()) {
-      throw at(column, "must be a number, got '" + clip(v) + "'");
+      throw at(column, "must be a number, got '" + DataFiles.excerpt(v) + "'");
     }
     double d = Double.parseDouble(v);
     if (!Double.isFinite(d)) {
-      throw at(column, "must be finite, got '" + clip(v) + "'");
+      throw at(column, "must be finite, got '" + DataFiles.excerpt(v) + "'");
     }
     return d;
   }
 
-  private String nextLine(BufferedReader in) throws IOException {
-    for (String text = in.readLine(); text != null; text = in.readLine()) {
-      line++;
-      if (!text.isBlank() && !text.stripLeading().startsWith("#")) {
-        return text;
+  /** The next line that is neither blank nor a comment, or null at the end. */
+  private String nextLine() throws IOException {
+    for (String t = readLine(); t != null; t = readLine()) {
+      if (!t.isBlank() && !t.stripLeading().startsWith("#")) {
+        return t;
       }
     }
     return null;
+  }
+
+  /**
+   * A line ended by LF, CRLF or CR, as {@link java.io.BufferedReader#readLine} reads it, but
+   * never longer than {@link #MAX_LINE}: a file without line ends must not become one string.
+   */
+  private String readLine() throws IOException {
+    text.setLength(0);
+    while (true) {
+      if (pos == end) {
+        end = in.read(buffer, 0, buffer.length);
+        pos = 0;
+        if (end <= 0) {
+          end = 0;
+          if (text.length() == 0) {
+            return null;
+          }
+          line++;
+          return text.toString();
+        }
+      }
+      char c = buffer[pos++];
+      if (pendingLf) {
+        pendingLf = false;
+        if (c == '\n') {
+          continue;
+        }
+      }
+      if (c == '\n' || c == '\r') {
+        pendingLf = c == '\r';
+        line++;
+        return text.toString();
+      }
+      if (text.length() == MAX_LINE) {
+        throw error("line " + (line + 1) + " is longer than " + MAX_LINE + " characters");
+      }
+      text.append(c);
+    }
   }
 
   private IllegalArgumentException at(int column, String problem) {
@@ -171,9 +225,5 @@ final class CsvPortfolioParser {
 
   private IllegalArgumentException error(String problem) {
     return new IllegalArgumentException("portfolio file '" + name + "' " + problem);
-  }
-
-  private static String clip(String s) {
-    return s.length() <= 40 ? s : s.substring(0, 37) + "...";
   }
 }

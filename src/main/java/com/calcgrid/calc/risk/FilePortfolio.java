@@ -1,13 +1,13 @@
 package com.calcgrid.calc.risk;
 
-import java.io.BufferedReader;
+import com.calcgrid.calc.DataFiles;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.InterruptedIOException;
+import java.io.Reader;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -18,14 +18,21 @@ import java.util.concurrent.FutureTask;
 
 /**
  * A portfolio read from a CSV file (see {@link CsvPortfolioParser} for the format), by path on
- * the node that runs the task: relative paths resolve against the node's working directory, so
- * every node needs the same file at the same place (a shared mount).
+ * the node that runs the task, inside the node's data roots ({@link DataFiles}): relative paths
+ * resolve against the first root, so every node needs the same file at the same place (a shared
+ * mount).
  *
- * <p>Each node parses a file once and keeps the result in a small cache keyed by the absolute
- * path, last-modified time and size, so the hundreds of batch tasks of one job share one parse,
- * and a file rewritten for the next day is read again.
+ * <p>Each node parses a file once and keeps the result in a small cache keyed by the real path,
+ * last-modified time and size, so the hundreds of batch tasks of one job share one parse, and a
+ * file rewritten for the next day is read again. Each task checks the path against the roots
+ * again before it uses the cache.
+ *
+ * @param path the path as the graph wrote it
+ * @param files the roots and size limit of the node
  */
-public record FilePortfolio(String path) implements PortfolioSource {
+public record FilePortfolio(String path, DataFiles files) implements PortfolioSource {
+  /** Books a message lists when a book is missing. */
+  private static final int LISTED_BOOKS = 20;
   /** Parsed files kept per node; a few days' or desks' files, not an archive. */
   static final int CACHE_SIZE = 8;
 
@@ -37,7 +44,18 @@ public record FilePortfolio(String path) implements PortfolioSource {
         }
       };
 
-  private record Key(Path path, long lastModified, long size) {}
+  private record Key(Path path, long lastModified, long size, DataFiles.DataFile file) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Key k && k.path.equals(path) && k.lastModified == lastModified
+          && k.size == size;
+    }
+
+    @Override
+    public int hashCode() {
+      return (path.hashCode() * 31 + Long.hashCode(lastModified)) * 31 + Long.hashCode(size);
+    }
+  }
 
   /** A parsed file with its positions grouped by book, in trade order. */
   record Loaded(Portfolio all, Map<String, int[]> byBook, List<String> underlyings) {}
@@ -52,8 +70,11 @@ public record FilePortfolio(String path) implements PortfolioSource {
     Loaded loaded = load();
     int[] indices = book == null ? null : loaded.byBook().get(book);
     if (book != null && indices == null) {
+      List<String> books = loaded.byBook().keySet().stream().limit(LISTED_BOOKS)
+          .map(DataFiles::excerpt).toList();
       throw new IllegalArgumentException("book '" + book + "' has no positions in portfolio file '"
-          + path + "' (books: " + String.join(", ", loaded.byBook().keySet()) + ")");
+          + path + "' (books: " + String.join(", ", books)
+          + (loaded.byBook().size() > LISTED_BOOKS ? ", ..." : "") + ")");
     }
     int count = indices == null ? loaded.all().size() : indices.length;
     int start = (int) Math.min(Math.max(0, from), count);
@@ -84,7 +105,8 @@ public record FilePortfolio(String path) implements PortfolioSource {
       synchronized (CACHE) {
         task = CACHE.get(key);
         if (task == null) {
-          task = new FutureTask<>(() -> read(key.path()));
+          DataFiles.DataFile file = key.file();
+          task = new FutureTask<>(() -> read(file));
           CACHE.put(key, task);
           mine = true;
         }
@@ -120,28 +142,27 @@ public record FilePortfolio(String path) implements PortfolioSource {
     }
   }
 
+  /** Where the file is now, checked against the roots and the size limit. */
   private Key key() throws IOException {
-    Path file = Path.of(path).toAbsolutePath().normalize();
-    try {
-      BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class);
-      return new Key(file, attrs.lastModifiedTime().toMillis(), attrs.size());
-    } catch (NoSuchFileException e) {
-      throw new NoSuchFileException("portfolio file '" + path + "' does not exist (looked for "
-          + file + ")");
-    } catch (IOException e) {
-      throw new IOException("portfolio file '" + path + "' cannot be read: " + e, e);
-    }
+    DataFiles.DataFile file = files.resolve(path, "portfolio.file");
+    return new Key(file.realPath(), file.lastModified(), file.size(), file);
   }
 
-  private Loaded read(Path file) throws IOException {
+  private Loaded read(DataFiles.DataFile file) throws IOException {
     Portfolio all;
-    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+    try (Reader in = new InputStreamReader(files.open(file),
+        StandardCharsets.UTF_8.newDecoder())) {
       all = CsvPortfolioParser.parse(in, path);
     } catch (InterruptedIOException | IllegalArgumentException e) {
       throw e;
+    } catch (CharacterCodingException e) {
+      throw new IOException("portfolio file '" + path + "' is not UTF-8 text");
+    } catch (DataFiles.TooLargeException e) {
+      throw new DataFiles.TooLargeException("portfolio file " + e.getMessage());
     } catch (IOException e) {
-      // e.g. AccessDeniedException, whose message is only the path, or malformed UTF-8
-      throw new IOException("portfolio file '" + path + "' cannot be read: " + e, e);
+      // the exception's own message may name the real path; its type is enough
+      throw new IOException("portfolio file '" + path + "' cannot be read ("
+          + e.getClass().getSimpleName() + ")", e);
     }
     Map<String, List<Integer>> grouped = new LinkedHashMap<>();
     LinkedHashSet<String> underlyings = new LinkedHashSet<>();

@@ -1,5 +1,6 @@
 package com.calcgrid.calc.risk;
 
+import com.calcgrid.calc.DataFiles;
 import com.calcgrid.calc.Params;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -8,26 +9,31 @@ import java.util.Map;
 
 /**
  * Where a portfolio comes from: {@code {"synthetic": {...}}} ({@link SyntheticPortfolio}) or
- * {@code {"file": "path.csv"}} ({@link FilePortfolio}).
+ * {@code {"file": "path.csv"}} ({@link FilePortfolio}, inside the node's data roots).
  */
 public sealed interface PortfolioSource permits SyntheticPortfolio, FilePortfolio {
 
   /**
    * Reads the source's shape, cheaply: nothing is read from disk or generated, so this is fit
-   * for {@code validate()}.
+   * for {@code validate()}. A file's path is checked against the node's data roots as far as
+   * that needs no disk ({@link DataFiles#checkName}).
    *
    * @param path the param's name for messages, e.g. {@code portfolio}
+   * @param files the files this node may read
    */
-  static PortfolioSource parse(JsonNode value, String path) {
+  static PortfolioSource parse(JsonNode value, String path, DataFiles files) {
     JsonNode v = Params.asObject(value, path);
     if (v.has("synthetic") == v.has("file")) {
       throw new IllegalArgumentException("param '" + path
           + "' must have exactly one of 'synthetic' or 'file', got " + Params.describe(v));
     }
     Params.allowOnly(v, path, "synthetic", "file");
-    return v.has("file")
-        ? new FilePortfolio(Params.asText(v.get("file"), path + ".file"))
-        : SyntheticPortfolio.parse(v.get("synthetic"), path + ".synthetic");
+    if (v.has("file")) {
+      String file = Params.asText(v.get("file"), path + ".file");
+      files.checkName(file, path + ".file");
+      return new FilePortfolio(file, files);
+    }
+    return SyntheticPortfolio.parse(v.get("synthetic"), path + ".synthetic");
   }
 
   /**

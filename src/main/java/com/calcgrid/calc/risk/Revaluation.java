@@ -1,5 +1,6 @@
 package com.calcgrid.calc.risk;
 
+import com.calcgrid.calc.DataFiles;
 import com.calcgrid.calc.pricing.BlackScholes;
 
 /**
@@ -53,7 +54,8 @@ public final class Revaluation {
       int u = market.indexOf(portfolio.underlying(i));
       if (u < 0) {
         throw new IllegalArgumentException("no market data for underlying '"
-            + portfolio.underlying(i) + "' of trade '" + portfolio.id(i) + "'");
+            + DataFiles.excerpt(portfolio.underlying(i)) + "' of trade '"
+            + DataFiles.excerpt(portfolio.id(i)) + "'");
       }
       boolean call = portfolio.isCall(i);
       double spot = market.spot(u);

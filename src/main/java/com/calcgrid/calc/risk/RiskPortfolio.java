@@ -2,6 +2,7 @@ package com.calcgrid.calc.risk;
 
 import com.calcgrid.calc.CalcFunction;
 import com.calcgrid.calc.CalcInput;
+import com.calcgrid.calc.DataFiles;
 import com.calcgrid.calc.Params;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -23,6 +24,18 @@ import java.util.Map;
 public final class RiskPortfolio implements CalcFunction {
   static final int LISTED = 100;
 
+  private final DataFiles files;
+
+  /** With the data roots the node installed before loading functions. */
+  public RiskPortfolio() {
+    this(DataFiles.installed());
+  }
+
+  /** Reading files from {@code files} only. */
+  public RiskPortfolio(DataFiles files) {
+    this.files = files;
+  }
+
   @Override
   public String name() {
     return "risk.portfolio";
@@ -31,7 +44,7 @@ public final class RiskPortfolio implements CalcFunction {
   @Override
   public void validate(JsonNode params) {
     Params.allowOnly(params, "", "portfolio", "market");
-    PortfolioSource source = PortfolioSource.parse(params.get("portfolio"), "portfolio");
+    PortfolioSource source = PortfolioSource.parse(params.get("portfolio"), "portfolio", files);
     if (!Params.isAbsent(params.get("market"))) {
       Market.parse(params.get("market"), "market", source);
     }
@@ -40,7 +53,7 @@ public final class RiskPortfolio implements CalcFunction {
   @Override
   public JsonNode apply(CalcInput input) throws Exception {
     JsonNode params = input.params();
-    PortfolioSource source = PortfolioSource.parse(params.get("portfolio"), "portfolio");
+    PortfolioSource source = PortfolioSource.parse(params.get("portfolio"), "portfolio", files);
     PortfolioSource.Summary summary = source.summary();
     if (!Params.isAbsent(params.get("market"))) {
       Market market = Market.parse(params.get("market"), "market", source);
@@ -53,7 +66,7 @@ public final class RiskPortfolio implements CalcFunction {
       if (!missing.isEmpty()) {
         throw new IllegalArgumentException("no market data for " + missing.size()
             + " underlying(s) of the portfolio: " + String.join(", ",
-                missing.subList(0, Math.min(missing.size(), 20)))
+                missing.stream().limit(20).map(DataFiles::excerpt).toList())
             + (missing.size() > 20 ? ", ..." : ""));
       }
     }

@@ -2,6 +2,7 @@ package com.calcgrid.calc.risk;
 
 import com.calcgrid.calc.CalcFunction;
 import com.calcgrid.calc.CalcInput;
+import com.calcgrid.calc.DataFiles;
 import com.calcgrid.calc.Params;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -26,6 +27,18 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public final class RiskRevalue implements CalcFunction {
   static final int MAX_BATCH_SIZE = 1_000_000;
   static final long MAX_BATCH = 100_000_000L;
+
+  private final DataFiles files;
+
+  /** With the data roots the node installed before loading functions. */
+  public RiskRevalue() {
+    this(DataFiles.installed());
+  }
+
+  /** Reading files from {@code files} only. */
+  public RiskRevalue(DataFiles files) {
+    this.files = files;
+  }
 
   @Override
   public String name() {
@@ -61,10 +74,10 @@ public final class RiskRevalue implements CalcFunction {
       long batch, long batchSize, PnlVectors.Encoding encoding) {}
 
   /** Every check is cheap: shapes and numbers only, no file read, no trade generated. */
-  private static Request read(JsonNode params) {
+  private Request read(JsonNode params) {
     Params.allowOnly(params, "", "portfolio", "market", "scenarios", "book", "batch",
         "batchSize", PnlVectors.Encoding.PARAM);
-    PortfolioSource source = PortfolioSource.parse(params.get("portfolio"), "portfolio");
+    PortfolioSource source = PortfolioSource.parse(params.get("portfolio"), "portfolio", files);
     Market market = Market.parse(params.get("market"), "market", source);
     Scenarios scenarios = Scenarios.parse(params.get("scenarios"), "scenarios");
     String book = null;

@@ -33,7 +33,7 @@ class ProcessRunTest {
 
   @Test
   void onlyAllowlistedAbsolutePathsRun() throws Exception {
-    ECHO.validate(params("{'executable': '/bin/echo', 'args': ['a', 1], 'env': {'X': 'y'},"
+    ECHO.validate(params("{'executable': '/bin/echo', 'args': ['a', 1], 'env': {'CALCGRID_TASK_X': 'y'},"
         + " 'workingDir': '/tmp', 'stdoutJson': false}"));
     assertTrue(rejection(ECHO, "{'executable': '/bin/rm'}").contains("not on this node's allowlist"));
     assertTrue(rejection(ECHO, "{'executable': '/bin/../bin/echo'}").contains("not on this node's allowlist"));
@@ -47,11 +47,51 @@ class ProcessRunTest {
     assertTrue(rejection(ECHO, "{'executable': '/bin/echo', 'args': [{}]}").contains("'args[0]'"));
     assertTrue(rejection(ECHO, "{'executable': '/bin/echo', 'env': {'LD_PRELOAD': '/x.so'}}")
         .contains("LD_PRELOAD may not be set"));
-    assertTrue(rejection(ECHO, "{'executable': '/bin/echo', 'env': {'A': 1}}").contains("'env.A'"));
+    assertTrue(rejection(ECHO, "{'executable': '/bin/echo', 'env': {'TZ': 1}}").contains("'env.TZ'"));
     assertTrue(rejection(ECHO, "{'executable': '/bin/echo', 'workingDir': 'tmp'}")
         .contains("'workingDir'"));
     assertTrue(rejection(ECHO, "{'executable': '/bin/echo', 'stdoutJson': 'yes'}")
         .contains("'stdoutJson'"));
+  }
+
+  @Test
+  void onlyAShortListOfVariablesMayBeSet() throws Exception {
+    for (String name : new String[] {"BASH_ENV", "ENV", "PATH", "JAVA_TOOL_OPTIONS",
+        "NODE_OPTIONS", "PYTHONPATH", "PERL5OPT", "LD_PRELOAD", "DYLD_INSERT_LIBRARIES",
+        "CALCGRID_TASK_ID", "CALCGRID_ATTEMPT", "HOME", "MODEL", "CALCGRID_TASK_"}) {
+      String m = rejection(ECHO, "{'executable': '/bin/echo', 'env': {'" + name + "': 'x'}}");
+      assertEquals("param 'env': " + name + " may not be set; a task may set LANG, LC_ALL, TZ "
+          + "and CALCGRID_TASK_* (but not CALCGRID_TASK_ID); an operator may allow more names "
+          + "in calcgrid.process.env-allow (CALCGRID_PROCESS_ENV_ALLOW)", m);
+    }
+    ECHO.validate(params("{'executable': '/bin/echo', 'env': {'LANG': 'en_GB.UTF-8', "
+        + "'LC_ALL': 'C', 'TZ': 'Europe/London', 'CALCGRID_TASK_MODEL': 'sabr; $(rm -rf /)'}}"));
+    // values that would name a file for the C library to load are refused
+    for (String bad : new String[] {"'TZ': '/etc/passwd'", "'TZ': ':/tmp/x'",
+        "'TZ': 'Europe/../../tmp/x'", "'LANG': '/tmp/locale'", "'LC_ALL': '../x'"}) {
+      String m = rejection(ECHO, "{'executable': '/bin/echo', 'env': {" + bad + "}}");
+      assertTrue(m.contains("must be a plain"), m);
+    }
+    ProcessRun withModel = new ProcessRun(new ProcessAllowlist(Set.of("/bin/echo"),
+        Set.of("MODEL", "OMP_NUM_THREADS")));
+    withModel.validate(params("{'executable': '/bin/echo', 'env': {'MODEL': 'sabr'}}"));
+    String m = rejection(withModel, "{'executable': '/bin/echo', 'env': {'PYTHONPATH': '/x'}}");
+    assertTrue(m.contains(", and on this node MODEL, OMP_NUM_THREADS;"), m);
+  }
+
+  @Test
+  void anOperatorCannotAllowAVariableThatLoadsCode() {
+    assertEquals(Set.of("MODEL", "OMP_NUM_THREADS"), ProcessAllowlist.fromConfig(
+        CalcGridNode.loadConfig(Map.of("calcgrid.process.env-allow", "MODEL, OMP_NUM_THREADS"),
+            null)).envNames());
+    for (String name : new String[] {"PATH", "LD_PRELOAD", "BASH_ENV", "PYTHONPATH",
+        "JAVA_TOOL_OPTIONS", "CALCGRID_TASK_ID", "NOT-A-NAME"}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> ProcessAllowlist.fromConfig(CalcGridNode.loadConfig(
+              Map.of("calcgrid.process.env-allow", name), null)));
+      assertTrue(e.getMessage().startsWith("calcgrid.process.env-allow "
+          + "(CALCGRID_PROCESS_ENV_ALLOW): "), e.getMessage());
+    }
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.calcgrid.calc.DataFiles;
 import com.calcgrid.calc.pricing.OptionType;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -35,7 +36,7 @@ class FilePortfolioTest {
 
   @Test
   void readsPositionsBooksAndUnderlyings() throws IOException {
-    FilePortfolio source = new FilePortfolio(write("p.csv", GOOD).toString());
+    FilePortfolio source = file(write("p.csv", GOOD));
     PortfolioSource.Summary s = source.summary();
     assertEquals(3, s.trades());
     assertEquals(List.of("EQ-1", "EQ-2"), List.copyOf(s.books().keySet()));
@@ -58,9 +59,9 @@ class FilePortfolioTest {
   @Test
   void parsesOncePerVersionOfTheFile() throws IOException {
     Path file = write("p.csv", GOOD);
-    FilePortfolio source = new FilePortfolio(file.toString());
+    FilePortfolio source = file(file);
     FilePortfolio.Loaded first = source.load();
-    assertSame(first, new FilePortfolio(file.toString()).load());
+    assertSame(first, file(file).load());
     Files.writeString(file, GOOD + "T4,EQ-2,BBB,call,55,2,1\n");
     Files.setLastModifiedTime(file, FileTime.fromMillis(
         Files.getLastModifiedTime(file).toMillis() + 2000));
@@ -91,23 +92,91 @@ class FilePortfolioTest {
     // columns in another order are fine
     Path ok = write("order.csv", "quantity,id,type,book,underlying,expiry,strike\n3,T1,call,B,U,"
         + "1,100\n");
-    assertEquals(3, new FilePortfolio(ok.toString()).slice(null, 0, 1).positions().quantity(0));
+    assertEquals(3, file(ok).slice(null, 0, 1).positions().quantity(0));
   }
 
   @Test
   void aMissingFileSaysSo() {
     IOException e = assertThrows(IOException.class,
-        () -> new FilePortfolio(dir.resolve("nope.csv").toString()).summary());
+        () -> file(dir.resolve("nope.csv")).summary());
     assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
+  }
+
+  @Test
+  void aFileThatIsNoPortfolioIsNotQuoted() throws IOException {
+    // what /proc/self/environ looks like, had an operator put such a file inside a root
+    Path env = write("environ.csv", "DB_PASSWORD=hunter2-db\0CALCGRID_AUTH_HS256_SECRET="
+        + "s3cret-s3cret\0PATH=/usr/bin:/bin\0");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> file(env).summary());
+    assertEquals("portfolio file '" + env + "' line 1, column 1: unknown column; the header "
+        + "must name id,book,underlying,type,strike,expiry,quantity", e.getMessage());
+    Path words = write("words.csv", "hunter2,kind\n");
+    e = assertThrows(IllegalArgumentException.class, () -> file(words).summary());
+    assertTrue(e.getMessage().endsWith("line 1, column 1: unknown column 'hunter2'; the header "
+        + "must name id,book,underlying,type,strike,expiry,quantity"), e.getMessage());
+  }
+
+  @Test
+  void aCellIsQuotedShortAndWithoutControlCharacters() throws IOException {
+    String header = "id,book,underlying,type,strike,expiry,quantity\n";
+    Path file = write("cell.csv", header + "T1,B,U,call,abc\u0007" + "x".repeat(500) + ",1,1\n");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> file(file).summary());
+    assertTrue(e.getMessage().endsWith("line 2, column 5 (strike): must be a number, got 'abc?"
+        + "x".repeat(33) + "...'"), e.getMessage());
+    Path type = write("type.csv", header + "T1,B,U," + "y".repeat(500) + ",1,1,1\n");
+    e = assertThrows(IllegalArgumentException.class, () -> file(type).summary());
+    assertTrue(e.getMessage().endsWith("(type): must be call or put, got '" + "y".repeat(37)
+        + "...'"), e.getMessage());
+  }
+
+  @Test
+  void aLineWithoutEndStopsAtTheLineLimit() throws IOException {
+    Path file = write("long.csv", "id,book,underlying,type,strike,expiry,quantity\r\n"
+        + "T1,B,U,call,1,1,1\r" + "z".repeat(200_000));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> file(file).summary());
+    assertTrue(e.getMessage().endsWith("line 3 is longer than 10000 characters"),
+        e.getMessage());
+  }
+
+  @Test
+  void aMissingBookListsAFewOfTheBooks() throws IOException {
+    StringBuilder csv = new StringBuilder("id,book,underlying,type,strike,expiry,quantity\n");
+    for (int i = 0; i < 30; i++) {
+      csv.append("T").append(i).append(",BOOK-").append(i).append(",U,call,1,1,1\n");
+    }
+    FilePortfolio source = file(write("books.csv", csv.toString()));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> source.slice("EQ-9", 0, 1));
+    assertTrue(e.getMessage().endsWith("BOOK-18, BOOK-19, ...)"), e.getMessage());
+  }
+
+  @Test
+  void aFileOutsideTheRootIsRefusedWithTheSetting() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new FilePortfolio("/proc/self/environ", new DataFiles(List.of(dir), 1000))
+            .summary());
+    assertTrue(e.getMessage().startsWith("param 'portfolio.file': '/proc/self/environ' is not "
+        + "inside a data root of this node"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> new FilePortfolio("p.csv", DataFiles.NONE).summary());
+    assertTrue(e.getMessage().contains("CALCGRID_DATA_ROOTS"), e.getMessage());
   }
 
   private void assertError(String content, String expected) throws IOException {
     Path file = write("bad.csv", content);
     FilePortfolio.clearCache();
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new FilePortfolio(file.toString()).summary());
+        () -> file(file).summary());
     assertTrue(e.getMessage().startsWith("portfolio file '" + file + "' "), e.getMessage());
     assertTrue(e.getMessage().contains(expected), e.getMessage());
+  }
+
+  /** The file at {@code path}, read with {@link #dir} as the only data root. */
+  private FilePortfolio file(Path path) {
+    return new FilePortfolio(path.toString(), new DataFiles(List.of(dir), 1 << 20));
   }
 
   private Path write(String name, String content) throws IOException {

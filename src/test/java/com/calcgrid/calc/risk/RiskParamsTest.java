@@ -7,10 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.calcgrid.calc.CalcFunction;
+import com.calcgrid.calc.DataFiles;
 import com.calcgrid.calc.FunctionRegistry;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -117,18 +119,24 @@ class RiskParamsTest {
         synthetic.get("books").toString());
   }
 
-  private static void assertRevalue(String from, String to, String expected) {
+  private void assertRevalue(String from, String to, String expected) {
     assertTrue(REVALUE.contains(from), from);
     assertMessage("risk.revalue", REVALUE.replace(from, to), expected);
   }
 
-  private static void assertMessage(String fn, String params, String expected) {
+  private void assertMessage(String fn, String params, String expected) {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> fn(fn).validate(json(params)));
     assertTrue(e.getMessage().startsWith(expected), e.getMessage());
   }
 
-  private static CalcFunction fn(String name) {
-    return REGISTRY.find(name).orElseThrow();
+  /** The installed functions, but those that read files read them from {@link #dir}. */
+  private CalcFunction fn(String name) {
+    DataFiles files = new DataFiles(List.of(dir), DataFiles.DEFAULT_MAX_BYTES);
+    return switch (name) {
+      case "risk.portfolio" -> new RiskPortfolio(files);
+      case "risk.revalue" -> new RiskRevalue(files);
+      default -> REGISTRY.find(name).orElseThrow();
+    };
   }
 }

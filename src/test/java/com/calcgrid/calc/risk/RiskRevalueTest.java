@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.calcgrid.calc.DataFiles;
 import com.calcgrid.calc.pricing.BlackScholes;
 import com.calcgrid.calc.pricing.OptionType;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,10 +26,15 @@ class RiskRevalueTest {
 
   @TempDir Path dir;
 
+  /** Reading files from {@link #dir}. */
+  private RiskRevalue revalue() {
+    return new RiskRevalue(new DataFiles(List.of(dir), DataFiles.DEFAULT_MAX_BYTES));
+  }
+
   @Test
   void equalsADirectSumOfBlackScholesPrices() throws Exception {
     Path file = Files.writeString(dir.resolve("p.csv"), FilePortfolioTest.GOOD);
-    JsonNode out = new RiskRevalue().apply(input("{'portfolio': {'file': '" + file + "'},"
+    JsonNode out = revalue().apply(input("{'portfolio': {'file': '" + file + "'},"
         + " 'market': " + MARKET + ", 'scenarios': " + SCENARIOS + "}"));
     // T1 AAA call 100 0.5y x10, T2 BBB put 50 1y x-20, T3 AAA put 110 0.25y x5
     double[][] trades = {{105, 0.25, 0.01, 100, 0.5, 10, 1}, {48, 0.4, 0, 50, 1, -20, 0},
@@ -61,13 +68,13 @@ class RiskRevalueTest {
     String common = "{'portfolio': {'synthetic': {'trades': 400, 'books': 3, 'underlyings': 5,"
         + " 'seed': 11}}, 'market': {'rate': 0.02, 'synthetic': true}, 'scenarios': {'generate':"
         + " {'count': 50, 'seed': 3, 'spotSd': 0.02, 'volSd': 0.01}}, 'book': 'BOOK-1'";
-    JsonNode whole = new RiskRevalue().apply(input(common + "}"));
+    JsonNode whole = revalue().apply(input(common + "}"));
     assertEquals(133, whole.get("positions").intValue());
     double base = 0;
     double[] pnl = new double[50];
     int positions = 0;
     for (int b = 0; b < 3; b++) {
-      JsonNode batch = new RiskRevalue().apply(input(common + ", 'batch': " + b
+      JsonNode batch = revalue().apply(input(common + ", 'batch': " + b
           + ", 'batchSize': 50}"));
       assertEquals("BOOK-1", batch.get("book").textValue());
       assertEquals(133, batch.get("bookPositions").intValue());
@@ -82,7 +89,7 @@ class RiskRevalueTest {
     for (int j = 0; j < 50; j++) {
       assertEquals(whole.get("pnl").get(j).doubleValue(), pnl[j], 1e-9 * Math.abs(base));
     }
-    JsonNode pastTheEnd = new RiskRevalue().apply(input(common + ", 'batch': 3, 'batchSize': 50}"));
+    JsonNode pastTheEnd = revalue().apply(input(common + ", 'batch': 3, 'batchSize': 50}"));
     assertEquals(0, pastTheEnd.get("positions").intValue());
     assertEquals(0.0, pastTheEnd.get("pnl").get(7).doubleValue());
   }
@@ -91,7 +98,7 @@ class RiskRevalueTest {
   void aMissingUnderlyingNamesTheTrade() throws Exception {
     Path file = Files.writeString(dir.resolve("p.csv"), FilePortfolioTest.GOOD);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new RiskRevalue().apply(input("{'portfolio': {'file': '" + file + "'}, 'market': "
+        () -> revalue().apply(input("{'portfolio': {'file': '" + file + "'}, 'market': "
             + "{'rate': 0, 'underlyings': {'AAA': {'spot': 1, 'vol': 0.1}}}, 'scenarios': [{}]}")));
     assertEquals("no market data for underlying 'BBB' of trade 'T2'", e.getMessage());
   }
