@@ -29,8 +29,10 @@ import com.calcgrid.job.IdempotencyKeys;
 import com.calcgrid.job.JobIndex;
 import com.calcgrid.job.JobSupervisor;
 import com.calcgrid.logging.NodeLogging;
+import com.calcgrid.metrics.JobCounts;
 import com.calcgrid.metrics.NodeMetrics;
 import com.calcgrid.store.Database;
+import com.calcgrid.store.DatabaseSettings;
 import com.calcgrid.worker.WorkerAgent;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
@@ -102,17 +104,28 @@ public final class CalcGridNode implements AutoCloseable {
 
   /** As {@link #loadConfig(Map)}, with the overlay file given (null for none). */
   public static Config loadConfig(Map<String, ?> overrides, String overlay) {
-    Config app = ConfigFactory.parseResourcesAnySyntax("application");
+    Config file = ConfigFactory.empty();
     if (overlay != null && !overlay.isBlank()) {
-      Path file = Path.of(overlay);
-      if (!Files.isRegularFile(file)) {
-        throw new IllegalArgumentException("CALCGRID_CONFIG names " + file.toAbsolutePath()
+      Path path = Path.of(overlay);
+      if (!Files.isRegularFile(path)) {
+        throw new IllegalArgumentException("CALCGRID_CONFIG names " + path.toAbsolutePath()
             + ", which is not a readable file");
       }
-      app = ConfigFactory.parseFile(file.toFile()).withFallback(app);
+      file = ConfigFactory.parseFile(path.toFile());
     }
-    Config unresolved = ConfigFactory.parseMap(overrides).withFallback(app);
+    Config app = ConfigFactory.parseResourcesAnySyntax("application");
+    Config unresolved = ConfigFactory.parseMap(overrides).withFallback(file).withFallback(app);
     Config first = ConfigFactory.load(unresolved);
+    // The database's URL decides the driver, the journal's Slick profile and the defaults that
+    // suit that database (db-postgres.conf): below the overlay and the overrides, above the rest.
+    DatabaseSettings db = DatabaseSettings.fromConfig(first.getConfig("calcgrid.db"));
+    Config dialect = ConfigFactory.parseResourcesAnySyntax("db-" + db.dialect().id);
+    if (!dialect.isEmpty()) {
+      unresolved = ConfigFactory.parseMap(overrides).withFallback(file).withFallback(dialect)
+          .withFallback(app);
+      first = ConfigFactory.load(unresolved);
+      db = DatabaseSettings.fromConfig(first.getConfig("calcgrid.db"));
+    }
     // H2 refuses paths that are implicitly relative: pin the data dir to an absolute path
     Map<String, Object> fixed = new HashMap<>();
     fixed.put("calcgrid.data-dir", Path.of(first.getString("calcgrid.data-dir")).toAbsolutePath()
@@ -123,6 +136,7 @@ public final class CalcGridNode implements AutoCloseable {
     fixed.put("calcgrid.calc-dispatcher.thread-pool-executor.fixed-pool-size", resolvedSlots);
     fixed.put("pekko.cluster.roles", Role.parse(first.getString("calcgrid.roles")).stream()
         .map(Role::id).toList());
+    fixed.putAll(db.journalOverrides("pekko-persistence-jdbc.shared-databases.calcgrid"));
     List<String> seeds = SeedNodes.parse(first.getString("calcgrid.seed-nodes"), SYSTEM_NAME);
     if (!seeds.isEmpty()) {
       fixed.put("pekko.cluster.seed-nodes", seeds);
@@ -144,11 +158,18 @@ public final class CalcGridNode implements AutoCloseable {
     TokenVerifier verifier = authSettings.enabled() ? TokenVerifier.create(authSettings) : null;
     FunctionRegistry functions = functions(config);
     Path dataDir = Path.of(config.getString("calcgrid.data-dir"));
-    Database db = Database.open(config.getConfig("calcgrid.db"));
-    if (db.dialect().equals("h2")) {
+    DatabaseSettings dbSettings = DatabaseSettings.fromConfig(config.getConfig("calcgrid.db"));
+    if (dbSettings.dialect() == DatabaseSettings.Dialect.H2) {
       Files.createDirectories(dataDir);
     }
-    applySchemaWithRetry(db, config.getDuration("calcgrid.db.startup-timeout"));
+    // before anything else starts: a database the node cannot use ends the start with one line
+    Database db = Database.open(dbSettings);
+    try {
+      db.awaitSchema();
+    } catch (RuntimeException e) {
+      db.close();
+      throw e;
+    }
 
     Set<Role> roles = Role.parse(config.getString("calcgrid.roles"));
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), SYSTEM_NAME, config);
@@ -161,10 +182,14 @@ public final class CalcGridNode implements AutoCloseable {
       }
       Executor blocking = system.dispatchers()
           .lookup(DispatcherSelector.fromConfig("calcgrid.blocking-dispatcher"));
-      JobIndex index = new JobIndex(db.dataSource(), blocking);
-      IdempotencyKeys keys = new IdempotencyKeys(db.dataSource(), blocking);
-      // the journal is in the same database: the index's ping stands for both
-      NodeHealth.get(system).databaseCheck(index::ping, Duration.ofSeconds(2));
+      Duration callTimeout = dbSettings.callTimeout();
+      JobIndex index = new JobIndex(db.dataSource(), blocking, callTimeout);
+      IdempotencyKeys keys = new IdempotencyKeys(db.dataSource(), blocking, callTimeout);
+      NodeHealth.get(system).start(index::ping, NodeAddress.of(cluster.selfMember().address()),
+          new NodeHealth.Settings(config.getDuration("calcgrid.health.probe-interval"),
+              config.getDuration("calcgrid.health.probe-timeout")));
+      new JobCounts(db.background(), NodeMetrics.get(system), callTimeout)
+          .start(system, config.getDuration("calcgrid.metrics.jobs-refresh"));
       int slots = config.getInt("calcgrid.worker.slots");
 
       // on a node without the scheduler role this starts a proxy that routes to the others
@@ -257,7 +282,7 @@ public final class CalcGridNode implements AutoCloseable {
                 config.getDuration("calcgrid.http.websocket-window"),
                 config.getDuration("calcgrid.http.websocket-close-delay"), ask)));
     HealthRoutes health = new HealthRoutes(NodeHealth.get(system));
-    MetricsRoutes metrics = new MetricsRoutes(NodeMetrics.get(system), index, Duration.ofSeconds(2));
+    MetricsRoutes metrics = new MetricsRoutes(NodeMetrics.get(system));
     ClusterRoutes cluster = new ClusterRoutes(system, new ClusterView(system,
         config.getDuration("calcgrid.http.cluster-probe-timeout")),
         AdminCheck.named(config.getString("calcgrid.http.admin-clients")), auth);
@@ -282,24 +307,6 @@ public final class CalcGridNode implements AutoCloseable {
             log.info("forgot {} idempotency key(s) older than {}", n, keepFor);
           }
         }), system.executionContext());
-  }
-
-  /** The database may still be starting (containers start together): wait for it, bounded. */
-  private static void applySchemaWithRetry(Database db, Duration timeout) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      try {
-        db.applySchema();
-        return;
-      } catch (java.sql.SQLException e) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("the database did not answer within " + timeout
-              + ": " + e.getMessage(), e);
-        }
-        log.warn("database not reachable yet ({}); retrying", e.getMessage());
-        Thread.sleep(1000);
-      }
-    }
   }
 
   /** Jobs that were running when the node (or the whole cluster) stopped carry on. */

@@ -1,12 +1,6 @@
 package com.calcgrid.api;
 
-import com.calcgrid.job.JobIndex;
 import com.calcgrid.metrics.NodeMetrics;
-import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -14,38 +8,22 @@ import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
- * {@code /metrics}: this node's metrics in the Prometheus text format. The job counts by state
- * are read from the job index at each scrape, bounded by a timeout.
+ * {@code /metrics}: this node's metrics in the Prometheus text format, from memory. Nothing here
+ * touches the database: the job counts are read in the background
+ * ({@link com.calcgrid.metrics.JobCounts}), so scrapes cost the database nothing, however often
+ * and by whomever they come.
  */
 public final class MetricsRoutes extends AllDirectives {
   private static final ContentType TEXT = ContentTypes.parse(NodeMetrics.CONTENT_TYPE);
 
   private final NodeMetrics metrics;
-  private final JobIndex index;
-  private final Duration indexTimeout;
 
-  public MetricsRoutes(NodeMetrics metrics, JobIndex index, Duration indexTimeout) {
+  public MetricsRoutes(NodeMetrics metrics) {
     this.metrics = metrics;
-    this.index = index;
-    this.indexTimeout = indexTimeout;
   }
 
   public Route routes() {
-    return path("metrics", () -> get(() -> completeWithFuture(scrape())));
-  }
-
-  private CompletionStage<HttpResponse> scrape() {
-    return index.countByState().toCompletableFuture()
-        .orTimeout(indexTimeout.toMillis(), TimeUnit.MILLISECONDS)
-        .handle((counts, error) -> {
-          if (error == null) {
-            Map<String, Long> byName = new LinkedHashMap<>();
-            counts.forEach((state, n) -> byName.put(state.name(), n));
-            metrics.jobsByState(byName);
-          } else {
-            metrics.jobsByStateUnknown();
-          }
-          return HttpResponse.create().withEntity(TEXT, metrics.scrape());
-        });
+    return path("metrics", () -> get(() -> complete(
+        HttpResponse.create().withEntity(TEXT, metrics.scrape()))));
   }
 }

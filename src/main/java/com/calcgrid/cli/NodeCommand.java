@@ -2,6 +2,8 @@ package com.calcgrid.cli;
 
 import com.calcgrid.CalcGridNode;
 import com.calcgrid.api.auth.BindPolicy;
+import com.calcgrid.store.DatabaseUnusableException;
+import com.typesafe.config.ConfigException;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -15,7 +17,9 @@ import picocli.CommandLine.Command;
         "Authentication: CALCGRID_AUTH_JWKS or CALCGRID_AUTH_HS256_SECRET, CALCGRID_AUTH_ISSUER,",
         "CALCGRID_AUTH_AUDIENCE [calcgrid]. Without it the node listens on loopback only",
         "(see docs/security.md).",
-        "Exit codes: 0 running, 2 refused to start (unsafe or invalid settings), 1 other failure."})
+        "Exit codes: 0 running, 2 refused to start (unsafe or invalid settings, a database it",
+        "cannot use: unknown URL, wrong credentials, no answer within CALCGRID_DB_STARTUP_TIMEOUT),",
+        "1 other failure."})
 public final class NodeCommand implements Callable<Integer> {
   private static volatile boolean running;
   private static volatile boolean stopping;
@@ -30,8 +34,13 @@ public final class NodeCommand implements Callable<Integer> {
     CalcGridNode node;
     try {
       node = CalcGridNode.start(CalcGridNode.loadConfig(Map.of()));
-    } catch (BindPolicy.UnsafeBindException | IllegalArgumentException e) {
+    } catch (BindPolicy.UnsafeBindException | IllegalArgumentException
+        | DatabaseUnusableException e) {
       System.err.println("calcgrid node: " + e.getMessage());
+      return 2;
+    } catch (ConfigException e) {
+      // a setting with a value of the wrong kind, such as CALCGRID_DB_CALL_TIMEOUT=soon
+      System.err.println("calcgrid node: invalid setting: " + e.getMessage());
       return 2;
     }
     running = true;

@@ -6,9 +6,10 @@ import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 
 /**
- * The management port's readiness check that the database answers (see {@link NodeHealth}).
- * pekko-management creates it from {@code pekko.management.health-checks.readiness-checks};
- * its own {@code cluster-membership} check covers being Up or WeaklyUp.
+ * The management port's readiness check that the database answers and the journal writes (the
+ * last results of {@link NodeHealth}'s background checks; never a query per request).
+ * pekko-management creates it from {@code pekko.management.health-checks.readiness-checks}; its
+ * own {@code cluster-membership} check covers being Up or WeaklyUp.
  */
 public final class DatabaseReadinessCheck implements Supplier<CompletionStage<Boolean>> {
   private final NodeHealth health;
@@ -19,6 +20,6 @@ public final class DatabaseReadinessCheck implements Supplier<CompletionStage<Bo
 
   @Override
   public CompletionStage<Boolean> get() {
-    return health.databaseAnswers();
+    return health.storageReady();
   }
 }

@@ -10,6 +10,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.UUID;
@@ -34,7 +35,12 @@ public final class IdempotencyKeys {
   private final Jdbc jdbc;
 
   public IdempotencyKeys(DataSource db, Executor blocking) {
-    this.jdbc = new Jdbc(db, blocking);
+    this(db, blocking, Jdbc.DEFAULT_TIMEOUT);
+  }
+
+  /** @param callTimeout the longest a caller waits for a key (calcgrid.db.call-timeout) */
+  public IdempotencyKeys(DataSource db, Executor blocking, Duration callTimeout) {
+    this.jdbc = new Jdbc(db, blocking, callTimeout);
   }
 
   /** The stored key, or null. */

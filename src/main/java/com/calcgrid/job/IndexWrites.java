@@ -2,9 +2,11 @@ package com.calcgrid.job;
 
 import com.calcgrid.job.JobIndex.Admitted;
 import com.calcgrid.job.JobIndex.Decision;
+import com.calcgrid.store.Jdbc;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -52,6 +54,8 @@ final class IndexWrites {
 
   private final DataSource db;
   private final Executor blocking;
+  /** A caller's stage fails after this; its write is dropped if it has not started yet. */
+  private final Duration callTimeout;
   private final Object lock = new Object();
   private List<Write> pending = new ArrayList<>();
   private boolean writing;
@@ -60,9 +64,10 @@ final class IndexWrites {
   /** The next batch is written even if it holds only finishes: they have waited their delay. */
   private boolean finishesDue;
 
-  IndexWrites(DataSource db, Executor blocking) {
+  IndexWrites(DataSource db, Executor blocking, Duration callTimeout) {
     this.db = db;
     this.blocking = blocking;
+    this.callTimeout = callTimeout;
   }
 
   CompletionStage<Decision> admit(String id, String tenant, String name, int taskCount,
@@ -70,7 +75,10 @@ final class IndexWrites {
     CompletableFuture<Decision> done = new CompletableFuture<>();
     enqueue(new Admit(id, tenant, name, taskCount, submittedAt, maxRunningPerTenant, maxRunning,
         done));
-    return done;
+    // a slow database answers the submission with 503 in time; the admission is then dropped
+    // from any batch not yet written (see expired), as nobody waits for it any more
+    done.orTimeout(callTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    return Jdbc.withDeadline(done, callTimeout);
   }
 
   CompletionStage<Void> finished(String id, JobStatus state, long finishedAt) {
@@ -239,7 +247,7 @@ final class IndexWrites {
     try (PreparedStatement insert = c.prepareStatement(JobIndex.INSERT_SQL)) {
       int rows = 0;
       for (Write w : batch) {
-        if (!(w instanceof Admit a)) {
+        if (!(w instanceof Admit a) || expired(a)) {
           continue;
         }
         Decision d = decide(a, listedNow.contains(a.id()) || isListed(c, a), counts);
@@ -277,6 +285,11 @@ final class IndexWrites {
       return new Decision(Admitted.CLUSTER_FULL, running, a.maxRunning());
     }
     return new Decision(Admitted.ADMITTED, tenant, a.maxRunningPerTenant());
+  }
+
+  /** Its caller was answered already (the deadline passed): listing it now would orphan a row. */
+  private static boolean expired(Admit a) {
+    return a.done().isDone();
   }
 
   private static boolean isListed(Connection c, Admit a) throws SQLException {
@@ -318,7 +331,9 @@ final class IndexWrites {
   private static void writeAlone(Connection c, Write w) {
     try {
       if (w instanceof Admit a) {
-        a.done().complete(admitAlone(c, a));
+        if (!expired(a)) {
+          a.done().complete(admitAlone(c, a));
+        }
       } else if (w instanceof Finish f) {
         try (PreparedStatement st = c.prepareStatement(JobIndex.FINISH_SQL)) {
           JobIndex.bindFinish(st, f.id(), f.state(), f.finishedAt());

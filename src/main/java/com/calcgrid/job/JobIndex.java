@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -39,8 +40,16 @@ public final class JobIndex {
   private final IndexWrites writes;
 
   public JobIndex(DataSource db, Executor blocking) {
-    this.jdbc = new Jdbc(db, blocking);
-    this.writes = new IndexWrites(db, blocking);
+    this(db, blocking, Jdbc.DEFAULT_TIMEOUT);
+  }
+
+  /**
+   * @param callTimeout the longest a caller waits for any read or write of the index; then its
+   *     stage fails with a TimeoutException (calcgrid.db.call-timeout)
+   */
+  public JobIndex(DataSource db, Executor blocking, Duration callTimeout) {
+    this.jdbc = new Jdbc(db, blocking, callTimeout);
+    this.writes = new IndexWrites(db, blocking, callTimeout);
   }
 
   /** How {@link #admit} decided. {@code running} is the count that was over its limit. */

@@ -1,5 +1,6 @@
 package com.calcgrid.metrics;
 
+import com.calcgrid.job.JobStatus;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
@@ -61,6 +62,9 @@ public final class NodeMetrics implements Extension {
   private final CounterDataPoint jobsSubmitted;
   private final Counter jobsFinished;
   private final Gauge jobsByState;
+  private final Counter jobCountReads;
+  /** System.nanoTime() of the last successful read of the job counts; 0 before the first. */
+  private volatile long jobsReadAt;
   private final LongAdder readyTasks = new LongAdder();
   private final LongAdder supervisors = new LongAdder();
   private final Gauge slots;
@@ -94,9 +98,23 @@ public final class NodeMetrics implements Extension {
         .help("Jobs that finished while their supervisor ran on this node, by final state.")
         .labelNames("state").withoutExemplars().register(registry);
     jobsByState = Gauge.builder().name("calcgrid_jobs")
-        .help("Jobs in the job index by state. The index is shared: every node reports the whole "
-            + "cluster's numbers (use max, not sum). Absent when the index did not answer.")
+        .help("Jobs in the job index by state, read in the background every "
+            + "calcgrid.metrics.jobs-refresh (see calcgrid_jobs_age_seconds). The index is shared: "
+            + "every node reports the whole cluster's numbers (use max, not sum). Absent when the "
+            + "last read failed.")
         .labelNames("state").withoutExemplars().register(registry);
+    jobCountReads = Counter.builder().name("calcgrid_jobs_reads")
+        .help("Background reads of calcgrid_jobs from the job index, by outcome (ok, failed).")
+        .labelNames("outcome").withoutExemplars().register(registry);
+    GaugeWithCallback.builder().name("calcgrid_jobs_age_seconds")
+        .help("Seconds since calcgrid_jobs was last read from the job index. Absent before the "
+            + "first read.")
+        .callback(cb -> {
+          long at = jobsReadAt;
+          if (at != 0) {
+            cb.call((System.nanoTime() - at) / 1e9);
+          }
+        }).register(registry);
     GaugeWithCallback.builder().name("calcgrid_tasks_ready")
         .help("Tasks ready to run and waiting for a slot, including retries waiting out their "
             + "backoff, summed over the job supervisors on this node.")
@@ -190,14 +208,22 @@ public final class NodeMetrics implements Extension {
 
   // ---- job index ----
 
-  /** The job index's counts by state, read just before a scrape. */
+  /**
+   * The job index's counts by state, as read in the background; a state without jobs is 0 even
+   * when the read did not list it.
+   */
   public void jobsByState(Map<String, Long> counts) {
-    counts.forEach((state, n) -> jobsByState.labelValues(state).set(n));
+    for (JobStatus s : JobStatus.values()) {
+      jobsByState.labelValues(s.name()).set(counts.getOrDefault(s.name(), 0L));
+    }
+    jobsReadAt = System.nanoTime();
+    jobCountReads.labelValues("ok").inc();
   }
 
   /** The job index did not answer: report no numbers rather than stale ones. */
   public void jobsByStateUnknown() {
     jobsByState.clear();
+    jobCountReads.labelValues("failed").inc();
   }
 
   /** Every metric of this node in the Prometheus text format. */

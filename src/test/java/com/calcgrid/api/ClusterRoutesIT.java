@@ -60,12 +60,15 @@ class ClusterRoutesIT {
     first.put("pekko.cluster.seed-nodes", seeds);
     first.put("calcgrid.roles", "api,scheduler,worker");
     first.put("pekko.cluster.jmx.multi-mbeans-in-same-jvm", "on");
+    // /metrics reads the job counts in the background: often, so the test need not wait long
+    first.put("calcgrid.metrics.jobs-refresh", "200ms");
     a = TestNodes.start(data, first, null);
     Map<String, Object> second = new HashMap<>();
     second.put("pekko.cluster.seed-nodes", seeds);
     second.put("calcgrid.roles", "api,worker");
     second.put("calcgrid.http.admin-clients", "none");
     second.put("pekko.cluster.jmx.multi-mbeans-in-same-jvm", "on");
+    second.put("calcgrid.metrics.jobs-refresh", "200ms");
     b = TestNodes.start(data, second, null);
     apiA = new Api(a.httpPort());
     apiB = new Api(b.httpPort());
@@ -169,6 +172,9 @@ class ClusterRoutesIT {
 
     double succeeded = 0;
     for (Api api : List.of(apiA, apiB)) {
+      // the index learns of the end just after the job, and /metrics reads it a moment later
+      Api.await(() -> Exposition.parse(api.get("/metrics").body()), WAIT,
+          m -> m.has("calcgrid_jobs") && m.value("calcgrid_jobs", "state", "SUCCEEDED") >= 1);
       HttpResponse<String> r = api.get("/metrics");
       assertEquals(200, r.statusCode());
       Exposition m = Exposition.parse(r.body());

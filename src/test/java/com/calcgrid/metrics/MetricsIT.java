@@ -26,7 +26,8 @@ class MetricsIT {
 
   @BeforeAll
   void start() throws Exception {
-    node = TestNodes.h2(Map.of());
+    // the job counts are read in the background: often here, so the test need not wait long
+    node = TestNodes.h2(Map.of("calcgrid.metrics.jobs-refresh", "300ms"));
     api = new Api(node.httpPort());
   }
 
@@ -51,6 +52,9 @@ class MetricsIT {
     // the job index records the end shortly after the journal does
     Api.await(() -> api.get("/api/v1/jobs?state=SUCCEEDED").body(), WAIT, b -> b.contains(id));
 
+    // ... and /metrics reads the job counts of the index in the background, a moment later
+    Api.await(() -> Exposition.parse(api.get("/metrics").body()), WAIT,
+        m -> m.has("calcgrid_jobs") && m.value("calcgrid_jobs", "state", "SUCCEEDED") >= 1);
     HttpResponse<String> r = api.get("/metrics");
     assertEquals(200, r.statusCode());
     assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"),
