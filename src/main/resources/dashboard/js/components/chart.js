@@ -42,8 +42,11 @@ export class ProgressChart {
         legend: { show: false },
         cursor: { show: false },
         scales: { y: { range: [0, this.total] } },
-        axes: [{ stroke: '#4b5563' }, { stroke: '#4b5563', size: 64 }],
-        series: [{}, { label: 'tasks done', stroke: '#1d4ed8', width: 2, fill: 'rgba(29,78,216,0.12)' }],
+        axes: [
+          { stroke: '#4b5563', space: 90, values: (u, splits) => splits.map((v) => new Date(v * 1000).toLocaleTimeString('en-GB')) },
+          { stroke: '#4b5563', size: 70, values: (u, splits) => splits.map((v) => v.toLocaleString('en')) },
+        ],
+        series: [{}, { label: 'tasks done', stroke: '#1d4ed8', width: 2, fill: 'rgba(29,78,216,0.12)', points: { show: false } }],
       }, [this.xs, this.ys], this.el);
     } else {
       this.plot.setData([this.xs, this.ys]);

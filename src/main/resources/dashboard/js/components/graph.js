@@ -48,7 +48,7 @@ export class GraphView {
     const { width, height } = g.graph();
     const svg = s('svg', {
       viewBox: `0 0 ${Math.ceil(width)} ${Math.ceil(height)}`, width: Math.ceil(width), height: Math.ceil(height),
-      role: 'img', 'aria-label': `Graph of ${graph.templates.length} templates and their dependencies`,
+      role: 'group', 'aria-label': `Graph of ${graph.templates.length} templates and their dependencies`,
     });
     svg.appendChild(s('defs', {}, s('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' },
       s('path', { d: 'M0,0 L10,5 L0,10 z', class: 'arrow-head' }))));
@@ -80,6 +80,9 @@ export class GraphView {
       this.boxes.set(t.id, { group, title, count, bar });
     }
     replace(this.el, svg);
+    // a graph up to twice the card's width is shrunk to fit; a wider one scrolls at full size
+    const room = this.el.clientWidth;
+    if (room > 0 && width > room && width < 2 * room) svg.classList.add('fit');
     if (graph.truncated) this.el.appendChild(h('p', { class: 'muted', text: `Showing ${graph.templates.length} of ${num(graph.templateCount)} templates; some edges are left out.` }));
   }
 
@@ -94,8 +97,8 @@ export class GraphView {
       x += w;
     }
     const label = `${t.id} (${t.fn}): ${stackLabel(t.counts, t.tasks)}`;
+    // the <title> is the box's name and tooltip; the visible text stays as drawn
     box.title.textContent = label;
-    box.group.setAttribute('aria-label', label);
   }
 }
 

@@ -29,12 +29,14 @@ export class VirtualTable {
     this.head = h('div', { class: 'vt-row vt-head', role: 'row' },
       columns.map((c) => h('div', { class: ['vt-cell', c.className], role: 'columnheader', text: c.title })));
     this.spacer = h('div', { class: 'vt-spacer' });
-    this.body = h('div', { class: 'vt-body', role: 'rowgroup' });
+    this.body = h('div', { class: 'vt-body' });
     this.note = h('div', { class: 'vt-empty muted', hidden: true, text: empty });
-    this.viewport = h('div', { class: 'vt-viewport', tabindex: '0', 'aria-label': `${label}, scrollable` }, this.spacer, this.body, this.note);
+    // the scrolling box is the rows' group, focusable so that keys scroll it
+    this.viewport = h('div', { class: 'vt-viewport', role: 'rowgroup', tabindex: '0', 'aria-label': `${label}: rows` }, this.spacer, this.body);
     this.viewport.style.height = `${height}px`;
-    this.el = h('div', { class: 'vt', role: 'table', 'aria-label': label, 'aria-rowcount': '0' },
+    this.table = h('div', { class: 'vt', role: 'table', 'aria-label': label, 'aria-rowcount': '0' },
       h('div', { role: 'rowgroup' }, this.head), this.viewport);
+    this.el = h('div', { class: 'vt-wrap' }, this.table, this.note);
     this.viewport.addEventListener('scroll', () => { this.paint(); this.fetchSoon(); }, { passive: true });
     this.fetchSoon = debounce(() => this.fetchVisible(), 60);
     this.resize = new ResizeObserver(() => this.paint());
@@ -102,7 +104,7 @@ export class VirtualTable {
     if (total === this.total) return;
     this.total = total;
     this.spacer.style.height = `${Math.min(total * ROW, MAX_PX)}px`;
-    this.el.setAttribute('aria-rowcount', String(total + 1));
+    this.table.setAttribute('aria-rowcount', String(total + 1));
   }
 
   rowAt(i) {

@@ -191,7 +191,12 @@ export function jobPage(root, { id }, { me, query, setQuery }) {
   }
 
   const graphSoon = throttle(refreshGraph, GRAPH_EVERY_MS);
-  const tableSoon = throttle(() => { table.refresh().catch(showTableError); if (panel) panel.refresh(); }, TABLE_EVERY_MS);
+  // progress frames carry counts only: the job's times and first error come with the table
+  const tableSoon = throttle(() => {
+    table.refresh().catch(showTableError);
+    if (panel) panel.refresh();
+    api(jobPath(id)).then((v) => { if (!gone && job.state === 'RUNNING') merge(v); }).catch(() => {});
+  }, TABLE_EVERY_MS);
 
   function refreshAll() {
     refreshGraph();

@@ -78,10 +78,15 @@ export function jobsPage(root, _params, { me, query, setQuery }) {
       replace(r.stateCell, badge(jobState));
     }
     if (counts) {
+      r.bar.hidden = false;
       updateStackBar(r.bar, counts, total);
       r.progressText.textContent = percent(doneOf(counts), total);
+    } else if (r.job.state !== 'RUNNING') {
+      // the index keeps no counts of a job that ended; the job's page has them
+      r.bar.hidden = true;
+      r.progressText.textContent = '';
     } else if (!r.progressText.textContent) {
-      r.progressText.textContent = jobState === 'RUNNING' ? '…' : '';
+      r.progressText.textContent = '…';
     }
   }
 
