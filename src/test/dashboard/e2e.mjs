@@ -144,6 +144,26 @@ await scenario('submit-and-watch-live', async (page) => {
   await accessible(page, 'job');
 });
 
+await scenario('reconnects-after-a-drop', async (page) => {
+  // keep a handle on every socket the page opens, to drop one as a network would
+  await page.addInitScript(() => {
+    const Real = window.WebSocket;
+    window.sockets = [];
+    window.WebSocket = class extends Real {
+      constructor(...args) { super(...args); window.sockets.push(this); }
+    };
+  });
+  const { id } = await submit(JSON.parse(LIVE_GRAPH));
+  await page.goto(`${URL_}/#/jobs/${id}`);
+  await page.locator('.pill', { hasText: 'live' }).waitFor({ timeout: WAIT });
+  await page.evaluate(() => { window.notReloaded = true; window.sockets.at(-1).close(); });
+  await page.locator('.pill', { hasText: 'reconnecting' }).waitFor({ timeout: WAIT });
+  await page.locator('.summary .badge', { hasText: 'SUCCEEDED' }).waitFor({ timeout: WAIT });
+  check(await page.evaluate(() => window.sockets.length) >= 2, 'a second socket was opened');
+  await page.getByText('42 of 42 done (100%)').waitFor({ timeout: WAIT });
+  check(await page.evaluate(() => window.notReloaded === true), 'the page was not reloaded');
+});
+
 await scenario('refused-graph-errors-at-their-lines', async (page) => {
   await page.goto(`${URL_}/#/submit`);
   await page.getByLabel('Graph (JSON)').fill(`{
@@ -195,17 +215,18 @@ await scenario('cancel-from-the-page', async (page) => {
 });
 
 await scenario('jobs-list-filters-and-hostile-names', async (page) => {
-  const hostile = '<img src=x onerror=alert(1)>';
+  const stamp = `n${Date.now()}`;
+  const hostile = `<img src=x onerror=alert(1)>-${stamp}`;
   const { id } = await submit({ name: hostile, tasks: [{ id: 'a', fn: 'util.sum', params: { value: 1 } }] });
   await awaitJob(id, (j) => j.state === 'SUCCEEDED');
   await page.goto(`${URL_}/#/jobs`);
   await page.getByRole('link', { name: hostile }).waitFor({ timeout: WAIT });
   check(await page.locator('table.jobs img').count() === 0, 'a job name is text, never markup');
-  await page.getByLabel('Name').fill('onerror');
+  await page.getByLabel('Name').fill(stamp.toUpperCase());
   await page.waitForFunction(() => document.querySelectorAll('table.jobs tbody tr').length === 1, null, { timeout: WAIT });
   await page.getByLabel('State').selectOption('FAILED');
   await page.getByText('No job matches these filters.').waitFor({ timeout: WAIT });
-  check(page.url().includes('state=FAILED') && page.url().includes('name=onerror'), `filters are in the link: ${page.url()}`);
+  check(page.url().includes('state=FAILED') && page.url().includes(`name=${stamp.toUpperCase()}`), `filters are in the link: ${page.url()}`);
   await page.getByLabel('Name').fill('');
   await page.getByLabel('State').selectOption('');
   await page.locator('table.jobs tbody tr').nth(1).waitFor({ timeout: WAIT });
