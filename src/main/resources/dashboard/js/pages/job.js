@@ -10,6 +10,7 @@ import { taskPanel } from './task.js';
 const GRAPH_EVERY_MS = 1000;
 const TABLE_EVERY_MS = 2000;
 const RATE_WINDOW_MS = 30000;
+const RENDER_EVERY_MS = 250;
 
 /**
  * One job: summary, time left, the graph by template, the task table and a task's details, all
@@ -87,10 +88,14 @@ export function jobPage(root, { id }, { me, query, setQuery }) {
 
   // ---- the job ----
 
+  // a busy job sends dozens of progress frames a second: the page takes each, draws at most
+  // RENDER_EVERY_MS apart
   function merge(update) {
     job = { ...(job || {}), ...update };
-    renderSummary();
+    renderSoon();
   }
+
+  const renderSoon = throttle(() => { if (!gone) renderSummary(); }, RENDER_EVERY_MS);
 
   function renderSummary() {
     const done = doneOf(job.counts);
@@ -132,7 +137,9 @@ export function jobPage(root, { id }, { me, query, setQuery }) {
     return `about ${duration((job.taskCount - done) / rate)}`;
   }
 
-  function sample() {
+  const sample = throttle(() => { if (!gone) takeSample(); }, RENDER_EVERY_MS);
+
+  function takeSample() {
     const at = Date.now();
     const done = doneOf(job.counts);
     samples.push({ at, done });
@@ -245,7 +252,7 @@ export function jobPage(root, { id }, { me, query, setQuery }) {
       },
       snapshot: (v) => { merge(v); sample(); graphSoon(); tableSoon(); },
       progress: (p) => { merge({ state: p.state, taskCount: p.taskCount, counts: p.counts }); sample(); graphSoon(); tableSoon(); },
-      finished: (v) => { merge(v); sample(); refreshAll(); },
+      finished: (v) => { merge(v); takeSample(); refreshAll(); },
       notFound: () => { connection.textContent = 'job not found'; },
     }).start();
   }
@@ -257,6 +264,8 @@ export function jobPage(root, { id }, { me, query, setQuery }) {
     clearInterval(tick);
     graphSoon.cancel();
     tableSoon.cancel();
+    renderSoon.cancel();
+    sample.cancel();
     if (stream) stream.stop();
     table.destroy();
     if (chart) chart.destroy();
