@@ -4,6 +4,7 @@ import com.calcgrid.api.AdminCheck;
 import com.calcgrid.api.Admission;
 import com.calcgrid.api.Authentication;
 import com.calcgrid.api.ClusterRoutes;
+import com.calcgrid.api.DashboardRoutes;
 import com.calcgrid.api.HealthRoutes;
 import com.calcgrid.api.HttpApi;
 import com.calcgrid.api.JobEventsSocket;
@@ -287,7 +288,8 @@ public final class CalcGridNode implements AutoCloseable {
         config.getDuration("calcgrid.http.cluster-probe-timeout")),
         AdminCheck.named(config.getString("calcgrid.http.admin-clients")), auth);
     Route root = roles.contains(Role.API)
-        ? HttpApi.root(health.routes(), metrics.routes(), jobs.routes(), cluster.routes())
+        ? HttpApi.root(health.routes(), metrics.routes(), jobs.routes(), cluster.routes(),
+            new DashboardRoutes(auth).routes())
         : HttpApi.root(health.routes(), metrics.routes());
     ServerBinding binding = Http.get(system)
         .newServerAt(config.getString("calcgrid.host"), config.getInt("calcgrid.http.port"))

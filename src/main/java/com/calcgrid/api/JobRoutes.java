@@ -26,6 +26,7 @@ import org.apache.pekko.http.javadsl.server.Route;
  */
 public final class JobRoutes extends AllDirectives {
   private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+  private static final int MAX_NAME_FILTER = 200;
 
   public record Settings(Duration askTimeout, int defaultPage, int maxPage) {}
 
@@ -35,6 +36,7 @@ public final class JobRoutes extends AllDirectives {
   private final Authentication auth;
   private final Settings settings;
   private final JobEventsSocket events;
+  private final JobBrowseRoutes browse;
 
   public JobRoutes(ClusterSharding sharding, JobIndex index, Submissions submissions,
       Authentication auth, Settings settings, JobEventsSocket events) {
@@ -44,6 +46,7 @@ public final class JobRoutes extends AllDirectives {
     this.auth = auth;
     this.settings = settings;
     this.events = events;
+    this.browse = new JobBrowseRoutes(sharding, settings.askTimeout());
   }
 
   public Route routes() {
@@ -64,6 +67,9 @@ public final class JobRoutes extends AllDirectives {
         pathEndOrSingleSlash(() -> get(() -> viewer(caller, id, job -> complete(Json.ok(job))))),
         path(PathMatchers.segment("tasks").slash(PathMatchers.segment()),
             taskId -> get(() -> viewer(caller, id, job -> getTask(id, taskId)))),
+        path("tasks", () -> get(() -> parameterMap(p ->
+            viewer(caller, id, job -> browse.tasks(id, p))))),
+        path("graph", () -> get(() -> viewer(caller, id, job -> browse.graph(id)))),
         path("results", () -> get(() -> parameterMap(p ->
             viewer(caller, id, job -> results(id, p))))),
         path("cancel", () -> post(() -> auth.authorize(caller, AccessRole.SUBMITTER,
@@ -105,6 +111,11 @@ public final class JobRoutes extends AllDirectives {
               + p.get("state") + "'"));
         }
       }
+      String name = p.getOrDefault("name", "").strip();
+      if (name.length() > MAX_NAME_FILTER) {
+        return complete(badParam("name", "must be at most " + MAX_NAME_FILTER
+            + " characters, got " + name.length()));
+      }
       String tenant = p.get("tenant");
       if (!caller.isAdmin()) {
         if (tenant != null && !tenant.equals(caller.tenant())) {
@@ -117,7 +128,8 @@ public final class JobRoutes extends AllDirectives {
       if (paging.error() != null) {
         return complete(paging.error());
       }
-      return completeWithFuture(index.list(tenant, state, paging.offset(), paging.limit())
+      return completeWithFuture(index.list(tenant, state,
+              name.isEmpty() ? null : name, paging.offset(), paging.limit())
           .thenApply(Json::ok)
           .exceptionally(e -> Json.unavailable("the job index did not answer: " + rootMessage(e),
               Duration.ofSeconds(2))));

@@ -159,6 +159,15 @@ public final class JobIndex {
 
   /** Newest first; {@code tenant} and {@code state} are optional filters. */
   public CompletionStage<Page> list(String tenant, JobStatus state, int offset, int limit) {
+    return list(tenant, state, null, offset, limit);
+  }
+
+  /**
+   * Newest first; {@code tenant}, {@code state} and {@code nameContains} (a substring of the
+   * job's name, any case) are optional filters.
+   */
+  public CompletionStage<Page> list(String tenant, JobStatus state, String nameContains,
+      int offset, int limit) {
     return jdbc.run(c -> {
       StringBuilder sql = new StringBuilder("SELECT id, tenant, name, state, task_count, "
           + "submitted_at, finished_at FROM calcgrid_jobs WHERE 1 = 1");
@@ -170,6 +179,11 @@ public final class JobIndex {
       if (state != null) {
         sql.append(" AND state = ?");
         args.add(state.name());
+      }
+      if (nameContains != null) {
+        sql.append(" AND LOWER(name) LIKE ? ESCAPE '!'");
+        args.add("%" + nameContains.toLowerCase(java.util.Locale.ROOT)
+            .replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%");
       }
       sql.append(" ORDER BY submitted_at DESC, id LIMIT ? OFFSET ?");
       try (PreparedStatement st = c.prepareStatement(sql.toString())) {

@@ -78,6 +78,22 @@ public final class JobSupervisor
   /** {@code results} is null when there is no such job. */
   public record ResultsReply(ResultsView results) implements CborSerializable {}
 
+  /**
+   * A page of tasks, optionally only those of one template and in one state (null: no filter);
+   * see {@link TaskPage}.
+   */
+  public record GetTaskPage(String template, TaskStatus state, int offset, int limit,
+      ActorRef<TaskPageReply> replyTo) implements Command {}
+
+  /** {@code page} is null when there is no such job. */
+  public record TaskPageReply(TaskPage page) implements CborSerializable {}
+
+  /** The graph by template with counts per state; see {@link JobGraph}. */
+  public record GetGraph(ActorRef<GraphReply> replyTo) implements Command {}
+
+  /** {@code graph} is null when there is no such job. */
+  public record GraphReply(JobGraph graph) implements CborSerializable {}
+
   public record Cancel(String reason, ActorRef<CancelReply> replyTo) implements Command {}
 
   /** @param cancelled false when the job had already finished (or does not exist: job null) */
@@ -257,6 +273,8 @@ public final class JobSupervisor
         .onCommand(GetTask.class, (s, c) -> passivateAfter(Effect().reply(c.replyTo(), new TaskReply(false, null))))
         .onCommand(GetResults.class, (s, c) -> passivateAfter(Effect().reply(c.replyTo(), new ResultsReply(null))))
         .onCommand(Cancel.class, (s, c) -> passivateAfter(Effect().reply(c.replyTo(), new CancelReply(false, null))))
+        .onCommand(GetTaskPage.class, (s, c) -> passivateAfter(Effect().reply(c.replyTo(), new TaskPageReply(null))))
+        .onCommand(GetGraph.class, (s, c) -> passivateAfter(Effect().reply(c.replyTo(), new GraphReply(null))))
         .onCommand(Subscribe.class, (s, c) -> {
           c.subscriber().tell(new JobUpdate.NotFound(jobId));
           return passivateAfter(Effect().noReply());
@@ -280,6 +298,9 @@ public final class JobSupervisor
         .onCommand(GetResults.class, (s, c) -> touched(s, Effect().reply(c.replyTo(),
             new ResultsReply(views.results(s, c.all(), c.offset(), c.limit())))))
         .onCommand(Cancel.class, this::cancel)
+        .onCommand(GetTaskPage.class, (s, c) -> touched(s, Effect().reply(c.replyTo(),
+            new TaskPageReply(JobBrowser.tasks(s, c.template(), c.state(), c.offset(), c.limit())))))
+        .onCommand(GetGraph.class, (s, c) -> touched(s, Effect().reply(c.replyTo(), new GraphReply(JobBrowser.graph(s)))))
         .onCommand(Subscribe.class, this::subscribe)
         .onCommand(Unsubscribe.class, (s, c) -> {
           dispatch.subscribers.remove(c.subscriber());

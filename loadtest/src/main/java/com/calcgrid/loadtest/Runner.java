@@ -33,6 +33,7 @@ public final class Runner {
     ALL.put("subscribers", Api::subscribers);
     ALL.put("submissions", Api::submissions);
     ALL.put("eod", Eod::run);
+    ALL.put("dashboard", Dashboard::run);
   }
 
   private Runner() {}
@@ -72,6 +73,11 @@ public final class Runner {
       }
       if (quick && b.getKey().equals("million")) {
         bench.add(Row.notRun("1M tasks", "heap, restart, completion", "skipped by --quick"));
+        continue;
+      }
+      if (quick && b.getKey().equals("dashboard")) {
+        bench.add(Row.notRun("dashboard: 1M-task job open", "heap, updates/s, node CPU",
+            "skipped by --quick"));
         continue;
       }
       log("---- %s ----", b.getKey());
