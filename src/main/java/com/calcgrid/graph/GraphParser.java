@@ -106,10 +106,14 @@ public final class GraphParser {
         : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
   }
 
+  /**
+   * The reader's own message, first line only. It can quote the offending character, which may
+   * be half of a surrogate pair (the bytes of one, sent as UTF-8): shown as U+FFFD.
+   */
   private static String firstLine(JsonProcessingException e) {
     String message = String.valueOf(e.getOriginalMessage());
     int newline = message.indexOf('\n');
-    return newline < 0 ? message : message.substring(0, newline);
+    return Text.wellFormed(newline < 0 ? message : message.substring(0, newline));
   }
 
   /** Where the object holding the duplicate key sits, e.g. {@code tasks[2]}. */
