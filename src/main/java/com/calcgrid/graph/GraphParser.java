@@ -12,6 +12,7 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.util.ArrayDeque;
 
 /**
  * Reads a posted graph document into a {@link GraphSpec}: checks the JSON itself (syntax,
@@ -122,16 +123,21 @@ public final class GraphParser {
     if (p == null) {
       return "$";
     }
-    // The parser's context is the object whose key repeats; build the path up to the root.
-    StringBuilder path = new StringBuilder();
+    // The parser's context is the object whose key repeats; the path runs from the root to it.
+    ArrayDeque<JsonStreamContext> down = new ArrayDeque<>();
     for (JsonStreamContext c = p.getParsingContext(); c != null && !c.inRoot();
         c = c.getParent()) {
-      JsonStreamContext parent = c.getParent();
-      String step = parent != null && parent.inArray() ? "[" + parent.getCurrentIndex() + "]"
-          : parent != null && parent.inObject() ? "." + parent.getCurrentName() : "";
-      path.insert(0, step);
+      down.push(c);
     }
-    String where = path.toString();
-    return where.isEmpty() ? "$" : where.startsWith(".") ? where.substring(1) : where;
+    String where = "$";
+    for (JsonStreamContext c : down) {
+      JsonStreamContext parent = c.getParent();
+      if (parent.inArray()) {
+        where = where + "[" + parent.getCurrentIndex() + "]";
+      } else if (parent.inObject()) {
+        where = Fields.member(where, String.valueOf(parent.getCurrentName()));
+      }
+    }
+    return where;
   }
 }

@@ -60,6 +60,13 @@ class GraphTextTest {
   }
 
   @Test
+  void aDuplicateKeyNamesItsObjectTheSameWay() {
+    assertProblem(parse("{\"tasks\":[" + TASK + ",\"params\":{\"a b\":[{\"k\":1,\"k\":2}]}}]}"),
+        "tasks[0].params[\"a b\"][0]", "duplicate key 'k'");
+    assertProblem(parse("[{\"k\":1,\"k\":2}]"), "$[0]", "duplicate key 'k'");
+  }
+
+  @Test
   void messagesAreUnicodeEvenWhenTheyQuoteHalfAPair() {
     // clipped at 57 characters: the cut fell between the two halves of the 29th emoji
     String emoji = "\uD83D\uDE00".repeat(40);
