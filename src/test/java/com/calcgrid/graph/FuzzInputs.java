@@ -29,6 +29,7 @@ import java.util.stream.Stream;
  */
 public final class FuzzInputs {
   static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final int LARGE = 16_384;
 
   /**
    * One generated document.
@@ -64,12 +65,17 @@ public final class FuzzInputs {
   private final List<ObjectNode> corpus;
   private final GraphLimits limits;
   private final JsonLimits json;
+  private final List<ObjectNode> small = new ArrayList<>();
+  private final List<ObjectNode> large = new ArrayList<>();
 
   private FuzzInputs(long seed, List<ObjectNode> corpus, GraphLimits limits, JsonLimits json) {
     this.seed = seed;
     this.corpus = corpus;
     this.limits = limits;
     this.json = json;
+    for (ObjectNode graph : corpus) {
+      (graph.toString().length() > LARGE ? large : small).add(graph);
+    }
   }
 
   /**
@@ -119,7 +125,7 @@ public final class FuzzInputs {
       return new Input(index, "hostile:" + d.kind(), d.bytes(), d.expectWhere());
     }
     ObjectNode base = rnd.nextInt(4) == 0 || corpus.isEmpty()
-        ? FuzzTreeMutations.randomGraph(rnd) : corpus.get(rnd.nextInt(corpus.size())).deepCopy();
+        ? FuzzTreeMutations.randomGraph(rnd) : pickFromCorpus(rnd).deepCopy();
     int pick = rnd.nextInt(100);
     if (pick < 8) {
       return new Input(index, "valid", bytes(base, rnd), null);
@@ -145,6 +151,16 @@ public final class FuzzInputs {
     }
     FuzzHostile.Doc d = FuzzHostile.make(FuzzHostile.pick(rnd), limits, json, rnd);
     return new Input(index, "hostile:" + d.kind(), d.bytes(), d.expectWhere());
+  }
+
+  /**
+   * A graph of the corpus; one of the large ones (recorded workflows of 100 kB and more) only
+   * one time in ten, so they are fuzzed without making every document cost milliseconds.
+   */
+  private ObjectNode pickFromCorpus(SplittableRandom rnd) {
+    List<ObjectNode> from = large.isEmpty() || !small.isEmpty() && rnd.nextInt(10) != 0
+        ? small : large;
+    return from.get(rnd.nextInt(from.size()));
   }
 
   /** Compact or pretty, so byte mutations meet both layouts. */
