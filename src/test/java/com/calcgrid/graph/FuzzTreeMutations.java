@@ -238,7 +238,7 @@ final class FuzzTreeMutations {
         return new Result(root, "unknown-dep", where);
       }
       case 2 -> {
-        String[] bad = {"[3]", "[]", "[0]x", " ", "a b", "x[0][1]", "x[-1]", "x[01]",
+        String[] bad = {"[+3]", "[]", "[0]x", " ", "a b", "x[0][1]", "x[-1]", "x[01]",
             "x[99999999999]", "x[1 ]", "x\u0000", "x]"};
         deps.add(otherId + bad[rnd.nextInt(bad.length)]);
         return new Result(root, "malformed-dep", where);
