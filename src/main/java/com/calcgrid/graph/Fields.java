@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Iterator;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * Typed, problem-reporting access to the fields of one JSON object of a graph document. Every
@@ -12,6 +13,8 @@ import java.util.List;
  * problem), so the reader can carry on and report everything in one pass.
  */
 final class Fields {
+  private static final Pattern PLAIN = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,59}");
+
   private final ObjectNode node;
   private final String where;
   private final Problems problems;
@@ -43,13 +46,25 @@ final class Fields {
     return get(field) != null;
   }
 
+  /**
+   * The path of member {@code name} of the object at {@code where}: {@code where.name} for a
+   * plain name, {@code where["..."]} (JSON-quoted, clipped) for any other, so an empty, dotted
+   * or bracketed key still gives a path that says which member it is.
+   */
+  static String member(String where, String name) {
+    if (PLAIN.matcher(name).matches()) {
+      return "$".equals(where) ? name : where + "." + name;
+    }
+    return where + "[" + Text.jsonQuote(Text.clip(name)) + "]";
+  }
+
   /** Unknown fields are errors: they are usually typos ({@code dep} for {@code deps}). */
   void rejectUnknown(List<String> allowed) {
     for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
       String name = it.next();
       if (!allowed.contains(name)) {
         String hint = Text.closest(name, allowed);
-        problems.add(path(Text.clip(name)), "unknown field " + Text.quote(name)
+        problems.add(member(where, name), "unknown field " + Text.quote(name)
             + (hint != null ? "; did you mean '" + hint + "'?" : "")
             + " (allowed: " + String.join(", ", allowed) + ")");
       }

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.util.ArrayDeque;
 
 /**
  * Reads a posted graph document into a {@link GraphSpec}: checks the JSON itself (syntax,
@@ -106,10 +107,14 @@ public final class GraphParser {
         : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
   }
 
+  /**
+   * The reader's own message, first line only. It can quote the offending character, which may
+   * be half of a surrogate pair (the bytes of one, sent as UTF-8): shown as U+FFFD.
+   */
   private static String firstLine(JsonProcessingException e) {
     String message = String.valueOf(e.getOriginalMessage());
     int newline = message.indexOf('\n');
-    return newline < 0 ? message : message.substring(0, newline);
+    return Text.wellFormed(newline < 0 ? message : message.substring(0, newline));
   }
 
   /** Where the object holding the duplicate key sits, e.g. {@code tasks[2]}. */
@@ -118,16 +123,21 @@ public final class GraphParser {
     if (p == null) {
       return "$";
     }
-    // The parser's context is the object whose key repeats; build the path up to the root.
-    StringBuilder path = new StringBuilder();
+    // The parser's context is the object whose key repeats; the path runs from the root to it.
+    ArrayDeque<JsonStreamContext> down = new ArrayDeque<>();
     for (JsonStreamContext c = p.getParsingContext(); c != null && !c.inRoot();
         c = c.getParent()) {
-      JsonStreamContext parent = c.getParent();
-      String step = parent != null && parent.inArray() ? "[" + parent.getCurrentIndex() + "]"
-          : parent != null && parent.inObject() ? "." + parent.getCurrentName() : "";
-      path.insert(0, step);
+      down.push(c);
     }
-    String where = path.toString();
-    return where.isEmpty() ? "$" : where.startsWith(".") ? where.substring(1) : where;
+    String where = "$";
+    for (JsonStreamContext c : down) {
+      JsonStreamContext parent = c.getParent();
+      if (parent.inArray()) {
+        where = where + "[" + parent.getCurrentIndex() + "]";
+      } else if (parent.inObject()) {
+        where = Fields.member(where, String.valueOf(parent.getCurrentName()));
+      }
+    }
+    return where;
   }
 }

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Turns a JSON tree into a {@link GraphSpec}, checking the shape of every field and applying
@@ -42,9 +44,17 @@ final class SpecReader {
       throw new InvalidGraphException("$",
           "must be a JSON object with a 'tasks' array, got " + Fields.describe(root));
     }
+    checkText(root);
     Fields top = Fields.of(root, "$", problems);
     top.rejectUnknown(TOP);
     String name = top.string("name", false, MAX_NAME_LENGTH);
+    int control = name == null ? -1 : firstControl(name);
+    if (control >= 0) {
+      // a label for people, shown in lists and logs; PostgreSQL's text cannot hold U+0000
+      problems.add("name", String.format("must not contain control characters, got U+%04X at "
+          + "character %d", (int) name.charAt(control), control + 1));
+      name = null;
+    }
     readDefaults(top);
     List<TaskTemplate> tasks = new ArrayList<>();
     ArrayNode array = top.array("tasks", "a non-empty array of tasks");
@@ -59,6 +69,64 @@ final class SpecReader {
     }
     problems.throwIfAny();
     return new GraphSpec(name != null ? name : DEFAULT_NAME, List.copyOf(tasks));
+  }
+
+  /** A member or element of the document on the way down, its path built only if needed. */
+  private record Step(JsonNode node, Step parent, String key, int index) {
+    String path() {
+      if (parent == null) {
+        return "$";
+      }
+      String up = parent.path();
+      return key != null ? Fields.member(up, key) : up + "[" + index + "]";
+    }
+  }
+
+  /**
+   * Every string and key of the document must be valid Unicode. JSON's {@code \\u} escapes can
+   * spell half of a surrogate pair, which no UTF-8 writer (the journal's CBOR, PostgreSQL) can
+   * store: refused here, rather than failing after the graph was accepted.
+   */
+  private void checkText(JsonNode root) {
+    ArrayDeque<Step> pending = new ArrayDeque<>();
+    pending.push(new Step(root, null, null, -1));
+    while (!pending.isEmpty()) {
+      Step s = pending.pop();
+      JsonNode n = s.node();
+      if (n.isTextual()) {
+        int at = Text.unpairedSurrogate(n.textValue());
+        if (at >= 0) {
+          problems.add(s.path(), unpaired(n.textValue(), at, "string"));
+        }
+      } else if (n.isObject()) {
+        for (Map.Entry<String, JsonNode> e : n.properties()) {
+          int at = Text.unpairedSurrogate(e.getKey());
+          if (at >= 0) {
+            problems.add(s.path(), unpaired(e.getKey(), at, "key"));
+          }
+          pending.push(new Step(e.getValue(), s, e.getKey(), -1));
+        }
+      } else if (n.isArray()) {
+        for (int i = n.size() - 1; i >= 0; i--) {
+          pending.push(new Step(n.get(i), s, null, i));
+        }
+      }
+    }
+  }
+
+  private static String unpaired(String s, int at, String what) {
+    return String.format("the %s holds half of a UTF-16 surrogate pair (\\u%04X at character "
+        + "%d), which is not Unicode text; send the whole pair or the character itself", what,
+        (int) s.charAt(at), at + 1);
+  }
+
+  private static int firstControl(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (Character.isISOControl(s.charAt(i))) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   private void readDefaults(Fields top) {

@@ -8,8 +8,65 @@ final class Text {
 
   private Text() {}
 
+  /**
+   * At most 60 characters of {@code s}, cut between code points, with any unpaired surrogate
+   * shown as U+FFFD: a message must be valid Unicode whatever the document held.
+   */
   static String clip(String s) {
-    return s.length() <= MAX_SHOWN ? s : s.substring(0, MAX_SHOWN - 3) + "...";
+    String shown = s;
+    if (s.length() > MAX_SHOWN) {
+      int end = MAX_SHOWN - 3;
+      if (Character.isHighSurrogate(s.charAt(end - 1)) && Character.isLowSurrogate(s.charAt(end))) {
+        end--;
+      }
+      shown = s.substring(0, end) + "...";
+    }
+    return unpairedSurrogate(shown) < 0 ? shown : wellFormed(shown);
+  }
+
+  /** The index of the first unpaired UTF-16 surrogate in {@code s}, or -1. */
+  static int unpairedSurrogate(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < s.length()
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** {@code s} with each unpaired surrogate replaced by U+FFFD. */
+  static String wellFormed(String s) {
+    StringBuilder b = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < s.length()
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
+        b.append(c).append(s.charAt(++i));
+      } else {
+        b.append(Character.isSurrogate(c) ? '\uFFFD' : c);
+      }
+    }
+    return b.toString();
+  }
+
+  /** {@code "value"} with JSON's escapes, for a key that is not a plain name. */
+  static String jsonQuote(String s) {
+    StringBuilder b = new StringBuilder(s.length() + 2).append('"');
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '"' || c == '\\') {
+        b.append('\\').append(c);
+      } else if (c < 0x20 || c == 0x7f) {
+        b.append(String.format("\\u%04x", (int) c));
+      } else {
+        b.append(c);
+      }
+    }
+    return b.append('"').toString();
   }
 
   /** {@code 'value'}, clipped. */

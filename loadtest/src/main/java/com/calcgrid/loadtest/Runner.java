@@ -34,6 +34,7 @@ public final class Runner {
     ALL.put("submissions", Api::submissions);
     ALL.put("eod", Eod::run);
     ALL.put("dashboard", Dashboard::run);
+    ALL.put("fuzz", Fuzz::run);
   }
 
   private Runner() {}
