@@ -248,6 +248,10 @@ public final class JobSupervisor
   private final ActorRef<ClusterSharding.ShardCommand> shard;
   private final Dispatch dispatch;
   private final NodeMetrics metrics;
+  /** How long the last write of outcomes took. */
+  private long lastWriteNanos;
+  /** A flush is on its way to ourselves, behind the reports waiting in the stash. */
+  private boolean flushDeferred;
 
   private JobSupervisor(String jobId, ActorContext<Command> ctx, TimerScheduler<Command> timers,
       JobIndex index, Settings settings, JobViews views,
@@ -559,6 +563,16 @@ public final class JobSupervisor
 
   private ReplyEffect<JobEvent, JobState> taskFinished(JobState s, TaskFinished f) {
     Dispatch.FlushWhen when = buffered(s, f);
+    if (when == Dispatch.FlushWhen.NOW && lastWriteNanos > settings.flushDelay().toNanos()) {
+      // The last write was slow, so reports piled up in the stash behind this one: they are
+      // handled before a message to ourselves, and one write carries them all. Written at once
+      // here, each of them would wait for a write of its own.
+      if (!flushDeferred) {
+        flushDeferred = true;
+        flushSoon();
+      }
+      return Effect().noReply();
+    }
     if (when == Dispatch.FlushWhen.NOW) {
       // written in this turn rather than after a message to ourselves: a chain waits for it
       timers.cancel(Flush.INSTANCE);
@@ -587,6 +601,7 @@ public final class JobSupervisor
    * flight Pekko stashes incoming messages, so the next flush carries all of them.
    */
   private ReplyEffect<JobEvent, JobState> flush(JobState s, Flush f) {
+    flushDeferred = false;
     List<TaskOutcome> outcomes = dispatch.drain();
     if (outcomes.isEmpty() || s.status != JobStatus.RUNNING) {
       return Effect().noReply();
@@ -594,7 +609,8 @@ public final class JobSupervisor
     TasksFinished event = new TasksFinished(System.currentTimeMillis(), outcomes);
     long persistCalled = System.nanoTime();
     return Effect().persist(event).thenRun(st -> {
-      metrics.journalWrite(System.nanoTime() - persistCalled, outcomes.size());
+      lastWriteNanos = System.nanoTime() - persistCalled;
+      metrics.journalWrite(lastWriteNanos, outcomes.size());
       afterOutcomes(st, event);
     }).thenNoReply();
   }
