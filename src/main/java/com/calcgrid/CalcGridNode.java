@@ -158,6 +158,8 @@ public final class CalcGridNode implements AutoCloseable {
     BindPolicy.Verdict verdict = BindPolicy.check(config, authSettings);
     TokenVerifier verifier = authSettings.enabled() ? TokenVerifier.create(authSettings) : null;
     FunctionRegistry functions = functions(config);
+    // checked before anything starts: limits that do not fit refuse the node (exit 2)
+    JobSupervisor.Settings jobSettings = JobSupervisor.Settings.fromConfig(config);
     Path dataDir = Path.of(config.getString("calcgrid.data-dir"));
     DatabaseSettings dbSettings = DatabaseSettings.fromConfig(config.getConfig("calcgrid.db"));
     if (dbSettings.dialect() == DatabaseSettings.Dialect.H2) {
@@ -194,15 +196,9 @@ public final class CalcGridNode implements AutoCloseable {
       int slots = config.getInt("calcgrid.worker.slots");
 
       // on a node without the scheduler role this starts a proxy that routes to the others
-      JobSupervisor.init(system, index, new JobSupervisor.Settings(
-          config.getInt("calcgrid.job.snapshot-every"),
-          config.getDuration("calcgrid.job.idle-after-finish"),
-          config.getDuration("calcgrid.job.flush-delay"),
-          config.getDuration("calcgrid.job.report-grace")), Json.MAPPER);
+      JobSupervisor.init(system, index, jobSettings, Json.MAPPER);
       if (roles.contains(Role.WORKER)) {
-        WorkerAgent.Settings worker = new WorkerAgent.Settings(slots,
-            config.getInt("calcgrid.worker.max-queue"),
-            config.getDuration("calcgrid.worker.queue-cover"));
+        WorkerAgent.Settings worker = WorkerAgent.Settings.fromConfig(config);
         system.systemActorOf(WorkerAgent.create(worker, NodeAddress.of(cluster.selfMember().address()),
             functions, Json.MAPPER), "worker", Props.empty());
       }
@@ -264,8 +260,10 @@ public final class CalcGridNode implements AutoCloseable {
       throws Exception {
     Duration ask = config.getDuration("calcgrid.http.ask-timeout");
     Config graph = config.getConfig("calcgrid.graph");
+    Config sizes = config.getConfig("calcgrid.limits");
     GraphLimits limits = new GraphLimits(graph.getInt("max-tasks"), graph.getInt("max-templates"),
-        graph.getInt("max-deps-per-task"));
+        graph.getInt("max-deps-per-task"), sizes.getInt("max-task-inputs"),
+        sizes.getBytes("max-input-bytes"), sizes.getBytes("max-result-bytes"));
     GraphParser parser = new GraphParser(new JsonLimits(graph.getInt("json.max-nesting-depth"),
         graph.getInt("json.max-string-length"), graph.getInt("json.max-number-length")));
     Config limit = config.getConfig("calcgrid.limits");

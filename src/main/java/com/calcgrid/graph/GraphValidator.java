@@ -11,7 +11,7 @@ import java.util.Map;
 /**
  * Decides whether a parsed graph can run: ids are unique, every dep names a task that exists,
  * there are no cycles, every function exists and accepts its params, and the graph fits the
- * {@link GraphLimits}. All problems are reported at once in an {@link InvalidGraphException}.
+ * {@link GraphLimits}, including what one task would receive from its dependencies. All problems are reported at once in an {@link InvalidGraphException}.
  *
  * <p>Nothing is expanded: a template with a million-element range costs the same as a single
  * task, and memory grows with the number of templates and deps only.
@@ -63,6 +63,7 @@ public final class GraphValidator {
     }
     checkTaskCount(tasks, counts, limits, problems);
     DepEdges edges = DepEdges.resolve(tasks, ids, counts, limits, problems);
+    TaskInputs.check(tasks, counts, edges, limits, problems);
     for (int[] cycle : CycleFinder.find(edges.target(), MAX_CYCLES)) {
       reportCycle(cycle, tasks, edges, problems);
     }

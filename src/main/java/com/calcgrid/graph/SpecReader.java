@@ -20,11 +20,14 @@ final class SpecReader {
   static final long MAX_TIMEOUT_MS = 86_400_000;
   static final int MAX_ATTEMPTS = 100;
   static final long MAX_BACKOFF_MS = 3_600_000;
+  /** Far above any node's calcgrid.limits.max-result-bytes; the validator checks the node's. */
+  static final long MAX_RESULT_BYTES = Integer.MAX_VALUE;
 
   private static final List<String> TOP = List.of("name", "tasks", "defaults");
   private static final List<String> DEFAULTS = List.of("retry", "timeoutMs", "estimateMs");
   private static final List<String> TASK =
-      List.of("id", "fn", "params", "deps", "forEach", "retry", "timeoutMs", "estimateMs");
+      List.of("id", "fn", "params", "deps", "forEach", "retry", "timeoutMs", "estimateMs",
+          "maxResultBytes");
   private static final List<String> FOR_EACH = List.of("param", "range", "values");
   private static final List<String> RETRY = List.of("maxAttempts", "backoffMs", "maxBackoffMs");
 
@@ -171,9 +174,10 @@ final class SpecReader {
     RetryPolicy retry = f.has("retry") ? retry(f.get("retry"), f.path("retry")) : defaultRetry;
     Long timeout = f.integer("timeoutMs", 1, MAX_TIMEOUT_MS);
     Long estimate = f.integer("estimateMs", 0, MAX_TIMEOUT_MS);
+    Long maxResult = f.integer("maxResultBytes", 1, MAX_RESULT_BYTES);
     return new TaskTemplate(id, fn, params, deps, forEach,
         retry != null ? retry : defaultRetry, timeout != null ? timeout : defaultTimeoutMs,
-        estimate != null ? estimate : defaultEstimateMs);
+        estimate != null ? estimate : defaultEstimateMs, maxResult != null ? maxResult : 0);
   }
 
   private List<String> deps(Fields f) {

@@ -17,6 +17,10 @@ import java.util.List;
  * @param timeoutMs how long one attempt may run before it is interrupted
  * @param estimateMs how long one attempt is expected to run, 0 when unknown; the scheduler
  *     starts the tasks with the longest estimated work still behind them first
+ * @param maxResultBytes the most bytes of JSON one expansion's result may have, 0 when not
+ *     declared (the node's {@code calcgrid.limits.max-result-bytes} applies). A declared bound
+ *     lets the submission check what its dependents would receive, and is enforced when the
+ *     task runs.
  */
 public record TaskTemplate(
     String id,
@@ -26,12 +30,19 @@ public record TaskTemplate(
     ForEach forEach,
     RetryPolicy retry,
     long timeoutMs,
-    long estimateMs) {
+    long estimateMs,
+    long maxResultBytes) {
 
   /** A template without a run-time estimate. */
   public TaskTemplate(String id, String fn, ObjectNode params, List<String> deps,
       ForEach forEach, RetryPolicy retry, long timeoutMs) {
-    this(id, fn, params, deps, forEach, retry, timeoutMs, 0);
+    this(id, fn, params, deps, forEach, retry, timeoutMs, 0, 0);
+  }
+
+  /** A template without a declared result bound. */
+  public TaskTemplate(String id, String fn, ObjectNode params, List<String> deps,
+      ForEach forEach, RetryPolicy retry, long timeoutMs, long estimateMs) {
+    this(id, fn, params, deps, forEach, retry, timeoutMs, estimateMs, 0);
   }
 
   /** How many tasks this template stands for. */

@@ -33,9 +33,37 @@ final class Dispatch {
   private record InFlight(long dispatchId, ActorRef<WorkerAgent.Command> worker, String node,
       int attempt, long startedAt, long deadline) {}
 
+  /**
+   * What an offer produced: the answer for the worker and, in durable dispatch, the tasks to
+   * write as handed out before the answer is sent.
+   *
+   * @param durable null unless the hand-out must be written first
+   * @param refused some tasks were failed instead of handed out (their inputs were too large):
+   *     their outcomes wait in the buffer for a write
+   */
+  record Answer(ActorRef<WorkerAgent.Command> agent, WorkerAgent.RunTasks run,
+      List<TaskEvent> started, int[] durable, boolean refused) {}
 
+  /** Hand-outs of a worker that is gone. */
+  record Lost(String node, int[] tasks) {}
+
+  /**
+   * Limits of one supervisor.
+   *
+   * @param maxInFlight hand-outs out plus outcomes not yet written, at most: every one of them
+   *     may have to wait in the stash while a write is in progress, so this stays well below
+   *     the stash's capacity and no worker report is ever dropped
+   * @param maxInputBytes bytes of dependency results one task may receive, and one answer to an
+   *     offer may carry (several tasks' together), so that a hand-out stays well under the
+   *     remote frame size
+   */
+  record Limits(int maxInFlight, long maxInputBytes) {}
+
+  /** Bytes per dependency entry beyond its result and task id, as encoded in a hand-out. */
+  private static final int ENTRY_OVERHEAD = 4;
 
   private final String jobId;
+  private final Limits limits;
   private final long reportGraceMillis;
   private final ActorRef<Command> self;
   private final JobViews views;
@@ -50,6 +78,11 @@ final class Dispatch {
   private List<TaskOutcome> pending = new ArrayList<>();
   private final Set<Integer> pendingTasks = new HashSet<>();
   private boolean flushQueued;
+  /** Recovered, but what it means for the hand-outs is not written yet: hand out nothing. */
+  private boolean held;
+  /** Tasks whose retry backoff runs: {System.nanoTime() when due, task}, earliest first. */
+  private final java.util.PriorityQueue<long[]> retries =
+      new java.util.PriorityQueue<>(java.util.Comparator.comparingLong(r -> r[0]));
   private long nextDispatchId = ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE;
 
   /**
@@ -58,8 +91,9 @@ final class Dispatch {
    *     given a fair chance
    */
   Dispatch(String jobId, ActorRef<Command> self, JobViews views, NodeMetrics metrics,
-      long reportGraceMillis) {
+      long reportGraceMillis, Limits limits) {
     this.reportGraceMillis = reportGraceMillis;
+    this.limits = limits;
     this.jobId = jobId;
     this.self = self;
     this.views = views;
@@ -98,8 +132,22 @@ final class Dispatch {
     inFlight.clear();
     pending = new ArrayList<>();
     pendingTasks.clear();
+    retries.clear();
     flushQueued = false;
     workers.replaceAll((w, told) -> Boolean.FALSE);
+  }
+
+  /** Hand out nothing until {@link #release}: recovery has events to write first. */
+  void hold() {
+    held = true;
+  }
+
+  void release() {
+    held = false;
+  }
+
+  boolean isPending(int task) {
+    return pendingTasks.contains(task);
   }
 
   /** @return true if the worker is new and should be watched */
@@ -107,23 +155,43 @@ final class Dispatch {
     return workers.putIfAbsent(worker, Boolean.FALSE) == null;
   }
 
-  /** A worker's node is gone: what it was running goes back to the queue (at-least-once). */
-  void workerGone(JobState s, ActorRef<WorkerAgent.Command> worker) {
+  /**
+   * A worker's node is gone: forgets it and returns what it was running, or null if nothing.
+   * The supervisor writes the loss ({@link JobEvent.TasksLost}) before it queues them again.
+   */
+  Lost workerGone(ActorRef<WorkerAgent.Command> worker) {
     workers.remove(worker);
+    List<Integer> tasks = new ArrayList<>();
+    String[] node = {null};
     inFlight.entrySet().removeIf(e -> {
       if (e.getValue().worker().equals(worker)) {
-        s.requeue(e.getKey());
+        tasks.add(e.getKey());
+        node[0] = e.getValue().node();
         return true;
       }
       return false;
     });
-    requestWork(s);
-    report(s);
+    return tasks.isEmpty() ? null
+        : new Lost(node[0], tasks.stream().mapToInt(Integer::intValue).toArray());
   }
 
-  /** Tells every worker not yet told that this job has ready tasks. */
+  /**
+   * Asks again, on the periodic sweep, every worker that holds none of our hand-outs: a lost
+   * request or offer must not leave ready tasks idle for good.
+   */
+  void remindWorkers(JobState s) {
+    Set<ActorRef<WorkerAgent.Command>> busy = new HashSet<>();
+    for (InFlight f : inFlight.values()) {
+      busy.add(f.worker());
+    }
+    workers.replaceAll((w, told) -> told && busy.contains(w));
+    requestWork(s);
+  }
+
+  /** Tells every worker not yet told that this job has ready tasks it may hand out. */
   void requestWork(JobState s) {
-    if (s.status != JobStatus.RUNNING || s.ready.peek(s.taskStatus) < 0) {
+    if (s.status != JobStatus.RUNNING || held || allowance() <= 0
+        || s.ready.peek(s.taskStatus) < 0) {
       return;
     }
     for (Map.Entry<ActorRef<WorkerAgent.Command>, Boolean> w : workers.entrySet()) {
@@ -134,38 +202,111 @@ final class Dispatch {
     }
   }
 
-  /** Answers an offer with at most that many tasks. */
-  void offered(JobState s, SlotsOffered offer) {
-    List<TaskAssignment> tasks = new ArrayList<>(Math.min(offer.slots(), 1024));
+  /** Hand-outs this supervisor may still have out (see {@link Limits#maxInFlight}). */
+  private int allowance() {
+    return limits.maxInFlight() - inFlight.size() - pending.size();
+  }
+
+  /**
+   * Picks the tasks for an offer: at most the slots offered, the in-flight allowance and the
+   * bytes one answer may carry. A task whose dependency results alone exceed
+   * {@link Limits#maxInputBytes} is failed instead, before anything is built for it.
+   */
+  Answer offered(JobState s, SlotsOffered offer) {
+    int allowance = held ? 0 : Math.max(0, allowance());
+    int want = Math.min(offer.slots(), allowance);
+    List<TaskAssignment> tasks = new ArrayList<>(Math.min(want, 1024));
     List<TaskEvent> started = subscribers.isEmpty() ? null : new ArrayList<>();
     long now = System.currentTimeMillis();
     long nowNanos = System.nanoTime();
-    while (s.status == JobStatus.RUNNING && tasks.size() < offer.slots()) {
-      int i = s.ready.poll(s.taskStatus);
+    long bytes = 0;
+    boolean refused = false;
+    while (s.status == JobStatus.RUNNING && tasks.size() < want) {
+      int i = s.ready.peek(s.taskStatus);
       if (i < 0) {
         break;
       }
+      long need = inputBytes(s, i);
+      if (need > limits.maxInputBytes()) {
+        s.ready.poll(s.taskStatus);
+        refuse(s, i, need, now);
+        refused = true;
+        continue;
+      }
+      if (!tasks.isEmpty() && bytes + need > limits.maxInputBytes()) {
+        break;
+      }
+      s.ready.poll(s.taskStatus);
+      bytes += need;
       metrics.taskQueueWait(nowNanos - s.ready.polledSince());
       long dispatchId = nextDispatchId++;
-      tasks.add(assignment(s, i, dispatchId));
+      TaskAssignment a = assignment(s, i, dispatchId);
+      tasks.add(a);
       s.markRunning(i, now, offer.node());
-      inFlight.put(i, new InFlight(dispatchId, offer.agent(), offer.node(), s.attempts[i] + 1,
-          now, System.nanoTime() + (tasks.get(tasks.size() - 1).timeoutMs()
-              + reportGraceMillis) * 1_000_000));
+      inFlight.put(i, new InFlight(dispatchId, offer.agent(), offer.node(), a.attempt(), now,
+          System.nanoTime() + (a.timeoutMs() + reportGraceMillis) * 1_000_000));
       if (started != null) {
-        started.add(new TaskEvent("started", s.graph.taskId(i), s.attempts[i] + 1, now,
-            offer.node(), null));
+        started.add(new TaskEvent("started", a.taskId(), a.attempt(), now, offer.node(), null));
       }
     }
     boolean more = s.status == JobStatus.RUNNING && s.ready.peek(s.taskStatus) >= 0;
-    // the agent keeps a supervisor that said "more" in its queue; otherwise we must ask again
-    workers.computeIfPresent(offer.agent(), (w, told) -> more);
-    offer.agent().tell(new WorkerAgent.RunTasks(jobId, self, offer.slots(), tasks, more));
-    metrics.tasksDispatched(tasks.size());
-    report(s);
-    if (started != null && !started.isEmpty()) {
-      publish(new JobUpdate.Batch(started, views.job(s)));
+    // Out of allowance: say no more, and ask again once outcomes are written. Otherwise the
+    // agent keeps a supervisor that said "more" in its queue; if not, we must ask again.
+    boolean askAgain = more && tasks.size() < allowance;
+    workers.computeIfPresent(offer.agent(), (w, told) -> askAgain);
+    int[] durable = null;
+    if (s.durableDispatch && !tasks.isEmpty()) {
+      durable = new int[tasks.size()];
+      for (int k = 0; k < durable.length; k++) {
+        durable[k] = tasks.get(k).task();
+      }
     }
+    return new Answer(offer.agent(), new WorkerAgent.RunTasks(jobId, self, offer.slots(), tasks,
+        askAgain, offer.offerId()), started, durable, refused);
+  }
+
+  /** Sends an answer (in durable dispatch: once its hand-out is written). */
+  void send(JobState s, Answer answer) {
+    answer.agent().tell(answer.run());
+    metrics.tasksDispatched(answer.run().tasks().size());
+    report(s);
+    if (answer.started() != null && !answer.started().isEmpty()) {
+      publish(new JobUpdate.Batch(answer.started(), views.job(s)));
+    }
+  }
+
+  /**
+   * The bytes of what task i would receive: its dependencies' results and task ids, counted
+   * from the stored result bytes without building anything.
+   */
+  static long inputBytes(JobState s, int i) {
+    CompiledGraph g = s.graph;
+    int t = g.templateOf(i);
+    long total = 0;
+    for (int e = g.depStart(t); e < g.depEnd(t); e++) {
+      int one = g.depTask(e);
+      int d = g.depTemplate(e);
+      int first = g.firstTask(d);
+      int from = one == CompiledGraph.ALL ? first : one;
+      int to = one == CompiledGraph.ALL ? g.endTask(d) : one + 1;
+      TaskTemplate dep = g.template(d);
+      int idLength = dep.id().length() + ENTRY_OVERHEAD;
+      boolean expanded = dep.forEach() != null;
+      for (int k = from; k < to; k++) {
+        byte[] r = s.result[k];
+        total += (r == null ? 4 : r.length) + idLength + (expanded ? 2 + digits(k - first) : 0);
+      }
+    }
+    return total;
+  }
+
+  private static int digits(int n) {
+    int d = 1;
+    while (n >= 10) {
+      n /= 10;
+      d++;
+    }
+    return d;
   }
 
   private TaskAssignment assignment(JobState s, int i, long dispatchId) {
@@ -182,7 +323,16 @@ final class Dispatch {
     }
     TaskTemplate tpl = g.template(t);
     return new TaskAssignment(jobId, i, g.taskId(i), s.attempts[i] + 1, dispatchId, tpl.fn(),
-        g.params(i), deps, tpl.timeoutMs());
+        g.params(i), deps, tpl.timeoutMs(), tpl.maxResultBytes());
+  }
+
+  /** Fails a task whose inputs are too large to hand out; it never ran. */
+  private void refuse(JobState s, int i, long bytes, long now) {
+    buffer(new TaskOutcome(i, s.attempts[i], Outcome.FAILED, now, now, null, null,
+        "the results of its dependencies total " + bytes + " bytes (with their task ids), more"
+            + " than a task may receive: " + limits.maxInputBytes() + " bytes"
+            + " (calcgrid.limits.max-input-bytes, CALCGRID_MAX_INPUT_BYTES). Aggregate in"
+            + " stages, or have dependencies return less"), true);
   }
 
   /**
@@ -202,6 +352,8 @@ final class Dispatch {
     Outcome outcome;
     if (f.succeeded()) {
       outcome = Outcome.SUCCEEDED;
+    } else if (f.permanent()) {
+      outcome = Outcome.FAILED;
     } else {
       int maxAttempts = s.graph.template(s.graph.templateOf(i)).retry().maxAttempts();
       outcome = f.attempt() < maxAttempts ? Outcome.RETRYING : Outcome.FAILED;
@@ -257,6 +409,25 @@ final class Dispatch {
     return FlushWhen.SOON;
   }
 
+  /** Task becomes due for its next attempt {@code waitMillis} from now. */
+  void retryAfter(int task, long waitMillis) {
+    retries.add(new long[] {System.nanoTime() + waitMillis * 1_000_000, task});
+  }
+
+  /** Milliseconds until the earliest retry is due, or -1 when none waits. */
+  long nextRetryInMillis() {
+    long[] first = retries.peek();
+    return first == null ? -1 : Math.max(0, (first[0] - System.nanoTime()) / 1_000_000);
+  }
+
+  /** Queues every task whose backoff is over. */
+  void retriesDue(JobState s) {
+    long now = System.nanoTime();
+    while (!retries.isEmpty() && retries.peek()[0] - now <= 0) {
+      s.requeue((int) retries.poll()[1]);
+    }
+  }
+
   List<TaskOutcome> drain() {
     flushQueued = false;
     List<TaskOutcome> out = pending;
@@ -275,6 +446,23 @@ final class Dispatch {
           s.graph.taskId(o.task()), o.attempt(), o.finishedAt(), o.node(), o.error()));
     }
     publish(new JobUpdate.Batch(events, views.job(s)));
+  }
+
+  /** Tells subscribers of the tasks that a lost worker failed for good. */
+  void publishLost(JobState s, JobEvent.TasksLost event) {
+    if (subscribers.isEmpty()) {
+      return;
+    }
+    List<TaskEvent> events = new ArrayList<>();
+    for (int i : event.tasks()) {
+      if (s.statusOf(i) == TaskStatus.FAILED && s.finished[i] == event.at()) {
+        events.add(new TaskEvent("failed", s.graph.taskId(i), s.attempts[i], event.at(),
+            s.nodeName(i), s.errors.get(i)));
+      }
+    }
+    if (!events.isEmpty()) {
+      publish(new JobUpdate.Batch(events, views.job(s)));
+    }
   }
 
   void publishFinished(JobState s) {

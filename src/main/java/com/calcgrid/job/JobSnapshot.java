@@ -9,6 +9,9 @@ import java.util.Map;
 /**
  * A copy of {@link JobState} for the snapshot store, taken on the actor's thread so that the
  * store serializes a value nobody mutates. Tasks running at the time are stored as READY.
+ *
+ * <p>{@code lost}, {@code out} and {@code durableDispatch} came later: a snapshot without them
+ * loads as no lost workers, nothing out and ordinary dispatch.
  */
 public record JobSnapshot(
     String jobId,
@@ -28,7 +31,10 @@ public record JobSnapshot(
     List<String> nodes,
     Map<Integer, String> errors,
     int[] remainingDeps,
-    int[] unfinished) implements CborSerializable {
+    int[] unfinished,
+    byte[] lost,
+    long[] out,
+    boolean durableDispatch) implements CborSerializable {
 
   static JobSnapshot of(JobState s) {
     byte[] status = s.taskStatus.clone();
@@ -40,6 +46,7 @@ public record JobSnapshot(
     return new JobSnapshot(s.jobId, s.tenant, s.graph.spec(), s.status, s.submittedAt,
         s.startedAt, s.finishedAt, s.firstError, status, s.attempts.clone(), s.started.clone(),
         s.finished.clone(), s.node.clone(), s.result.clone(), List.copyOf(s.nodes),
-        new HashMap<>(s.errors), s.remainingDeps.clone(), s.unfinished.clone());
+        new HashMap<>(s.errors), s.remainingDeps.clone(), s.unfinished.clone(), s.lost.clone(),
+        s.out.toLongArray(), s.durableDispatch);
   }
 }

@@ -1,10 +1,13 @@
 package com.calcgrid.job;
 
 import com.calcgrid.graph.CompiledGraph;
+import com.calcgrid.job.JobEvent.DurableDispatchStarted;
 import com.calcgrid.job.JobEvent.JobCancelled;
 import com.calcgrid.job.JobEvent.JobSubmitted;
 import com.calcgrid.job.JobEvent.TaskOutcome;
+import com.calcgrid.job.JobEvent.TasksDispatched;
 import com.calcgrid.job.JobEvent.TasksFinished;
+import com.calcgrid.job.JobEvent.TasksLost;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -23,7 +26,9 @@ import java.util.Map;
  * ({@link JobSnapshot#of}).
  *
  * <p>RUNNING is never persisted: it means "handed to a worker by this incarnation". After a
- * restart such tasks are READY again and run once more (at-least-once).
+ * restart such tasks are READY again and run once more (at-least-once). In durable dispatch
+ * (after a recovery) the hand-outs themselves are written, as {@link #out}, so that the next
+ * recovery counts each of them as a lost worker ({@link #lost}).
  */
 final class JobState {
   String jobId;
@@ -41,6 +46,12 @@ final class JobState {
   long[] finished;
   short[] node;
   byte[][] result;
+  /** Per task: how many workers were lost while running it (see {@link TasksLost}). */
+  byte[] lost;
+  /** Tasks written as handed out ({@link TasksDispatched}) with no outcome since. */
+  BitSet out = new BitSet();
+  /** Hand-outs are written before they are sent (see {@link DurableDispatchStarted}). */
+  boolean durableDispatch;
   final List<String> nodes = new ArrayList<>();
   private final Map<String, Short> nodeIndex = new HashMap<>();
   final Map<Integer, String> errors = new HashMap<>();
@@ -85,6 +96,17 @@ final class JobState {
         onOutcome(o);
       }
       finishIfDone(e.at());
+    } else if (event instanceof TasksDispatched e) {
+      short n = nodeIndexOf(e.node());
+      for (int i : e.tasks()) {
+        out.set(i);
+        node[i] = n;
+      }
+    } else if (event instanceof TasksLost e) {
+      onLost(e);
+      finishIfDone(e.at());
+    } else if (event instanceof DurableDispatchStarted) {
+      durableDispatch = true;
     } else if (event instanceof JobCancelled e) {
       onCancelled(e);
     }
@@ -121,10 +143,12 @@ final class JobState {
     node = new short[n];
     java.util.Arrays.fill(node, (short) -1);
     result = new byte[n][];
+    lost = new byte[n];
   }
 
   private void onOutcome(TaskOutcome o) {
     int i = o.task();
+    out.clear(i);
     if (statusOf(i).terminal()) {
       return;
     }
@@ -147,13 +171,36 @@ final class JobState {
         set(i, TaskStatus.READY);
         errors.put(i, o.error());
       }
-      case FAILED -> {
-        set(i, TaskStatus.FAILED);
-        errors.put(i, o.error());
-        if (firstError == null) {
-          firstError = graph.taskId(i) + ": " + o.error();
-        }
-        skipDependentsOf(i);
+      case FAILED -> fail(i, o.error());
+    }
+  }
+
+  private void fail(int i, String error) {
+    set(i, TaskStatus.FAILED);
+    errors.put(i, error);
+    if (firstError == null) {
+      firstError = graph.taskId(i) + ": " + error;
+    }
+    skipDependentsOf(i);
+  }
+
+  private void onLost(TasksLost e) {
+    for (int i : e.tasks()) {
+      out.clear(i);
+      if (statusOf(i).terminal()) {
+        continue;
+      }
+      lost[i] = (byte) Math.min(Byte.MAX_VALUE, lost[i] + 1);
+      String where = e.node() != null ? e.node() : nodeName(i);
+      if (lost[i] >= e.maxLostWorkers()) {
+        finished[i] = e.at();
+        fail(i, "the worker running this task was lost " + lost[i] + " time"
+            + (lost[i] == 1 ? "" : "s") + " (last on node " + where + "); a task that kills"
+            + " its node is not retried further (calcgrid.job.max-lost-workers is "
+            + e.maxLostWorkers() + ")");
+      } else {
+        // READY but not queued: the supervisor queues it once this is written
+        set(i, TaskStatus.READY);
       }
     }
   }
@@ -218,6 +265,7 @@ final class JobState {
       }
     }
     ready.clear();
+    out.clear();
     status = JobStatus.CANCELLED;
     finishedAt = e.at();
   }
@@ -307,6 +355,10 @@ final class JobState {
     st.finished = s.finished();
     st.node = s.node();
     st.result = s.result();
+    // snapshots written before lost workers were counted have neither
+    st.lost = s.lost() != null ? s.lost() : new byte[s.taskStatus().length];
+    st.out = s.out() != null ? BitSet.valueOf(s.out()) : new BitSet();
+    st.durableDispatch = s.durableDispatch();
     for (String n : s.nodes()) {
       st.nodeIndexOf(n);
     }

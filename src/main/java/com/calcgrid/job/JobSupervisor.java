@@ -4,10 +4,13 @@ import com.calcgrid.CborSerializable;
 import com.calcgrid.cluster.NodeAddress;
 import com.calcgrid.cluster.Role;
 import com.calcgrid.graph.GraphSpec;
+import com.calcgrid.job.JobEvent.DurableDispatchStarted;
 import com.calcgrid.job.JobEvent.JobCancelled;
 import com.calcgrid.job.JobEvent.JobSubmitted;
 import com.calcgrid.job.JobEvent.TaskOutcome;
+import com.calcgrid.job.JobEvent.TasksDispatched;
 import com.calcgrid.job.JobEvent.TasksFinished;
+import com.calcgrid.job.JobEvent.TasksLost;
 import com.calcgrid.metrics.NodeMetrics;
 import com.calcgrid.worker.WorkerAgent;
 import java.time.Duration;
@@ -47,6 +50,14 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * <p>Nothing is dispatched on the strength of an unpersisted outcome: a dependent becomes ready
  * only after its dependencies' successes are in the journal. After recovery every task that had
  * not finished is dispatched again; finished ones never are.
+ *
+ * <p>A hand-out lost with its worker counts against the task ({@link TasksLost}): a task that
+ * kills whichever node runs it fails after calcgrid.job.max-lost-workers losses. A supervisor
+ * that dies with that node cannot write the loss, so a job that recovered writes each hand-out
+ * before sending it ({@link DurableDispatchStarted}); the next recovery counts what was out.
+ *
+ * <p>At most calcgrid.job.max-in-flight hand-outs and unwritten outcomes are out at once, well
+ * below the stash that holds commands during a write: no worker report is ever dropped.
  */
 public final class JobSupervisor
     extends EventSourcedBehaviorWithEnforcedReplies<JobSupervisor.Command, JobEvent, JobState> {
@@ -107,14 +118,30 @@ public final class JobSupervisor
   /** Sent at node start to every unfinished job so that it resumes without a submission. */
   public enum Wake implements Command { INSTANCE }
 
-  /** A worker lends {@code slots} slots; answer with {@link WorkerAgent.RunTasks}. */
-  public record SlotsOffered(int slots, ActorRef<WorkerAgent.Command> agent, String node)
-      implements Command {}
+  /**
+   * A worker lends {@code slots} slots; answer with {@link WorkerAgent.RunTasks} carrying the
+   * same {@code offerId}. An offer not answered within calcgrid.worker.offer-timeout expires.
+   */
+  public record SlotsOffered(int slots, ActorRef<WorkerAgent.Command> agent, String node,
+      long offerId) implements Command {}
 
-  /** One attempt ended on a worker. {@code result} is JSON text. */
+  /**
+   * One attempt ended on a worker. {@code result} is JSON text.
+   *
+   * @param permanent the attempt failed in a way another attempt would repeat (its result was
+   *     over the size limit): the task fails without a retry
+   */
   public record TaskFinished(int task, int attempt, long dispatchId, boolean succeeded,
-      String result, String error, long startedAt, long finishedAt, String node)
-      implements Command {}
+      String result, String error, boolean permanent, long startedAt, long finishedAt,
+      String node) implements Command {
+
+    /** An attempt's end that a retry may change. */
+    public TaskFinished(int task, int attempt, long dispatchId, boolean succeeded, String result,
+        String error, long startedAt, long finishedAt, String node) {
+      this(task, attempt, dispatchId, succeeded, result, error, false, startedAt, finishedAt,
+          node);
+    }
+  }
 
   private record WorkersChanged(Set<ActorRef<WorkerAgent.Command>> workers) implements Command {}
 
@@ -122,7 +149,11 @@ public final class JobSupervisor
 
   private record SubscriberGone(ActorRef<JobUpdate> subscriber) implements Command {}
 
-  private record RetryDue(int task) implements Command {}
+  /** The earliest retry backoff is over: one timer for all retrying tasks. */
+  private enum RetriesDue implements Command { INSTANCE }
+
+  /** Recovered while running: write what recovery means for the hand-outs, then dispatch. */
+  private enum Recovered implements Command { INSTANCE }
 
   private enum Flush implements Command { INSTANCE }
 
@@ -136,9 +167,36 @@ public final class JobSupervisor
 
   private enum Idle implements Command { INSTANCE }
 
-  /** Tuning that rarely changes; see calcgrid.job in application.conf. */
+  /**
+   * Tuning that rarely changes; see calcgrid.job and calcgrid.limits in application.conf.
+   *
+   * @param maxInFlight hand-outs out plus outcomes not yet written, per job
+   * @param maxLostWorkers workers lost while running one task before it fails
+   * @param maxInputBytes bytes of dependency results one task may receive
+   */
   public record Settings(int snapshotEvery, Duration idleAfterFinish, Duration flushDelay,
-      Duration reportGrace) {}
+      Duration reportGrace, int maxInFlight, int maxLostWorkers, long maxInputBytes) {
+
+    public static final int DEFAULT_MAX_IN_FLIGHT = 2048;
+    public static final int DEFAULT_MAX_LOST_WORKERS = 3;
+
+    /** Settings with the default limits. */
+    public Settings(int snapshotEvery, Duration idleAfterFinish, Duration flushDelay,
+        Duration reportGrace) {
+      this(snapshotEvery, idleAfterFinish, flushDelay, reportGrace, DEFAULT_MAX_IN_FLIGHT,
+          DEFAULT_MAX_LOST_WORKERS, com.calcgrid.graph.GraphLimits.DEFAULT_MAX_INPUT_BYTES);
+    }
+
+    /**
+     * Reads calcgrid.job and calcgrid.limits, and checks that what may be out fits what can be
+     * held (see {@link JobSettings#read}).
+     *
+     * @throws IllegalArgumentException when it does not (the node refuses to start, exit 2)
+     */
+    public static Settings fromConfig(com.typesafe.config.Config config) {
+      return JobSettings.read(config);
+    }
+  }
 
   /** Starts sharding for job supervisors on this node. */
   public static void init(ActorSystem<?> system, JobIndex index, Settings settings,
@@ -169,6 +227,10 @@ public final class JobSupervisor
   private final ActorRef<ClusterSharding.ShardCommand> shard;
   private final Dispatch dispatch;
   private final NodeMetrics metrics;
+  /** How long the last write of outcomes took. */
+  private long lastWriteNanos;
+  /** A flush is on its way to ourselves, behind the reports waiting in the stash. */
+  private boolean flushDeferred;
 
   private JobSupervisor(String jobId, ActorContext<Command> ctx, TimerScheduler<Command> timers,
       JobIndex index, Settings settings, JobViews views,
@@ -184,7 +246,8 @@ public final class JobSupervisor
     this.shard = shard;
     this.metrics = NodeMetrics.get(ctx.getSystem());
     this.dispatch = new Dispatch(jobId, ctx.getSelf(), views, metrics,
-        settings.reportGrace().toMillis());
+        settings.reportGrace().toMillis(),
+        new Dispatch.Limits(settings.maxInFlight(), settings.maxInputBytes()));
     ctx.getSystem().receptionist().tell(Receptionist.subscribe(WorkerAgent.KEY,
         ctx.messageAdapter(Receptionist.Listing.class,
             l -> new WorkersChanged(l.getServiceInstances(WorkerAgent.KEY)))));
@@ -239,9 +302,10 @@ public final class JobSupervisor
     if (s.status == JobStatus.RUNNING) {
       s.rebuildReadyQueue();
       timers.startTimerWithFixedDelay(Sweep.INSTANCE, SWEEP_EVERY);
-      ctx.getLog().info("job {} recovered: {} of {} tasks still to run", jobId,
-          s.unfinishedTasks(), s.taskCount());
-      dispatch.requestWork(s);
+      ctx.getLog().info("job {} recovered: {} of {} tasks still to run, {} were out", jobId,
+          s.unfinishedTasks(), s.taskCount(), s.out.cardinality());
+      dispatch.hold();
+      ctx.getSelf().tell(Recovered.INSTANCE);
     } else {
       index.recordFinished(jobId, s.status, s.finishedAt);
       timers.startSingleTimer(Idle.INSTANCE, settings.idleAfterFinish());
@@ -257,14 +321,8 @@ public final class JobSupervisor
     CommandHandlerWithReplyBuilderByState<Command, JobEvent, JobState, JobState> always =
         newCommandHandlerWithReplyBuilder().forAnyState();
     always.onCommand(WorkersChanged.class, this::workersChanged)
-        .onCommand(WorkerGone.class, (s, c) -> {
-          dispatch.workerGone(s, c.worker());
-          return Effect().noReply();
-        })
-        .onCommand(SlotsOffered.class, (s, c) -> {
-          dispatch.offered(s, c);
-          return Effect().noReply();
-        });
+        .onCommand(WorkerGone.class, this::workerGone)
+        .onCommand(SlotsOffered.class, this::offered);
 
     CommandHandlerWithReplyBuilderByState<Command, JobEvent, JobState, JobState> empty =
         newCommandHandlerWithReplyBuilder().forState(JobState::isEmpty);
@@ -313,20 +371,23 @@ public final class JobSupervisor
         .onCommand(Wake.class, (s, c) -> Effect().noReply())
         .onCommand(TaskFinished.class, this::taskFinished)
         .onCommand(Flush.class, this::flush)
-        .onCommand(RetryDue.class, (s, c) -> {
-          s.requeue(c.task());
+        .onCommand(RetriesDue.class, (s, c) -> {
+          dispatch.retriesDue(s);
+          scheduleRetries();
           dispatch.requestWork(s);
+          dispatch.report(s);
           return Effect().noReply();
         })
+        .onCommand(Recovered.class, this::recovered)
         .onCommand(Sweep.class, (s, c) -> {
           boolean any = false;
           for (TaskFinished lost : dispatch.overdue()) {
             any |= buffered(s, lost) != null;
           }
           if (any) {
-            timers.cancel(Flush.INSTANCE);
-            ctx.getSelf().tell(Flush.INSTANCE);
+            flushSoon();
           }
+          dispatch.remindWorkers(s);
           return Effect().noReply();
         })
         .onCommand(Idle.class, (s, c) -> s.status.finished()
@@ -377,6 +438,103 @@ public final class JobSupervisor
     return touched(s, Effect().noReply());
   }
 
+  private ReplyEffect<JobEvent, JobState> offered(JobState s, SlotsOffered c) {
+    Dispatch.Answer answer = dispatch.offered(s, c);
+    if (answer.refused()) {
+      flushSoon();
+    }
+    if (answer.durable() == null) {
+      dispatch.send(s, answer);
+      return Effect().noReply();
+    }
+    // durable dispatch: the hand-out is in the journal before the worker can start it
+    return Effect().persist(new TasksDispatched(System.currentTimeMillis(), c.node(),
+        answer.durable())).thenRun(st -> dispatch.send(st, answer)).thenNoReply();
+  }
+
+  /** Writes the outcomes buffered so far with the next message, not in this turn. */
+  private void flushSoon() {
+    timers.cancel(Flush.INSTANCE);
+    ctx.getSelf().tell(Flush.INSTANCE);
+  }
+
+  private ReplyEffect<JobEvent, JobState> workerGone(JobState s, WorkerGone c) {
+    Dispatch.Lost lost = dispatch.workerGone(c.worker());
+    if (lost == null || s.isEmpty() || s.status != JobStatus.RUNNING) {
+      if (!s.isEmpty()) {
+        dispatch.requestWork(s);
+      }
+      return Effect().noReply();
+    }
+    ctx.getLog().info("job {}: the worker on {} is gone with {} task(s)", jobId, lost.node(),
+        lost.tasks().length);
+    TasksLost event = new TasksLost(System.currentTimeMillis(), lost.node(), lost.tasks(),
+        settings.maxLostWorkers());
+    return Effect().persist(event).thenRun(st -> afterLost(st, event, true)).thenNoReply();
+  }
+
+  /**
+   * After a recovery of a running job: whatever was written as out counts as lost (its worker
+   * died with the supervisor, or at least its report did), and dispatch becomes durable.
+   */
+  private ReplyEffect<JobEvent, JobState> recovered(JobState s, Recovered c) {
+    if (s.status != JobStatus.RUNNING) {
+      dispatch.release();
+      return Effect().noReply();
+    }
+    long now = System.currentTimeMillis();
+    List<JobEvent> events = new ArrayList<>(2);
+    if (!s.durableDispatch) {
+      events.add(new DurableDispatchStarted(now));
+    }
+    int[] out = s.out.stream().filter(i -> !s.statusOf(i).terminal()).toArray();
+    TasksLost lost = out.length == 0 ? null
+        : new TasksLost(now, null, out, settings.maxLostWorkers());
+    if (lost != null) {
+      ctx.getLog().warn("job {}: {} task(s) were out when its supervisor stopped; each counts"
+          + " as a lost worker", jobId, out.length);
+      events.add(lost);
+    }
+    if (events.isEmpty()) {
+      dispatch.release();
+      dispatch.requestWork(s);
+      return Effect().noReply();
+    }
+    return Effect().persist(events).thenRun(st -> {
+      dispatch.release();
+      if (lost != null) {
+        // recovery queued them already
+        afterLost(st, lost, false);
+      } else {
+        dispatch.requestWork(st);
+      }
+    }).thenNoReply();
+  }
+
+  private void afterLost(JobState s, TasksLost event, boolean requeue) {
+    if (requeue) {
+      for (int i : event.tasks()) {
+        if (!dispatch.isPending(i)) {
+          s.requeue(i);
+        }
+      }
+    }
+    dispatch.publishLost(s, event);
+    if (s.status.finished()) {
+      finished(s);
+    } else {
+      dispatch.requestWork(s);
+      dispatch.report(s);
+    }
+  }
+
+  private void scheduleRetries() {
+    long in = dispatch.nextRetryInMillis();
+    if (in >= 0) {
+      timers.startSingleTimer(RetriesDue.INSTANCE, Duration.ofMillis(in));
+    }
+  }
+
   private ReplyEffect<JobEvent, JobState> workersChanged(JobState s, WorkersChanged c) {
     for (ActorRef<WorkerAgent.Command> w : c.workers()) {
       if (dispatch.addWorker(w)) {
@@ -389,6 +547,16 @@ public final class JobSupervisor
 
   private ReplyEffect<JobEvent, JobState> taskFinished(JobState s, TaskFinished f) {
     Dispatch.FlushWhen when = buffered(s, f);
+    if (when == Dispatch.FlushWhen.NOW && lastWriteNanos > settings.flushDelay().toNanos()) {
+      // The last write was slow, so reports piled up in the stash behind this one: they are
+      // handled before a message to ourselves, and one write carries them all. Written at once
+      // here, each of them would wait for a write of its own.
+      if (!flushDeferred) {
+        flushDeferred = true;
+        flushSoon();
+      }
+      return Effect().noReply();
+    }
     if (when == Dispatch.FlushWhen.NOW) {
       // written in this turn rather than after a message to ourselves: a chain waits for it
       timers.cancel(Flush.INSTANCE);
@@ -417,6 +585,7 @@ public final class JobSupervisor
    * flight Pekko stashes incoming messages, so the next flush carries all of them.
    */
   private ReplyEffect<JobEvent, JobState> flush(JobState s, Flush f) {
+    flushDeferred = false;
     List<TaskOutcome> outcomes = dispatch.drain();
     if (outcomes.isEmpty() || s.status != JobStatus.RUNNING) {
       return Effect().noReply();
@@ -424,12 +593,14 @@ public final class JobSupervisor
     TasksFinished event = new TasksFinished(System.currentTimeMillis(), outcomes);
     long persistCalled = System.nanoTime();
     return Effect().persist(event).thenRun(st -> {
-      metrics.journalWrite(System.nanoTime() - persistCalled, outcomes.size());
+      lastWriteNanos = System.nanoTime() - persistCalled;
+      metrics.journalWrite(lastWriteNanos, outcomes.size());
       afterOutcomes(st, event);
     }).thenNoReply();
   }
 
   private void afterOutcomes(JobState s, TasksFinished event) {
+    boolean retrying = false;
     for (TaskOutcome o : event.outcomes()) {
       long runMillis = Math.max(0, o.finishedAt() - o.startedAt());
       switch (o.outcome()) {
@@ -439,9 +610,14 @@ public final class JobSupervisor
           metrics.taskRetried(runMillis);
           long wait = s.graph.template(s.graph.templateOf(o.task())).retry()
               .backoffAfter(o.attempt(), java.util.concurrent.ThreadLocalRandom.current().nextDouble());
-          timers.startSingleTimer(new RetryDue(o.task()), Duration.ofMillis(wait));
+          // one timer for every retrying task: a timer message each could flood the stash
+          dispatch.retryAfter(o.task(), wait);
+          retrying = true;
         }
       }
+    }
+    if (retrying) {
+      scheduleRetries();
     }
     dispatch.publishOutcomes(s, event);
     if (s.status.finished()) {

@@ -34,7 +34,7 @@ final class JobViews {
     TaskStatus status = s.statusOf(i);
     int attempts = s.attempts[i] + (status == TaskStatus.RUNNING ? 1 : 0);
     boolean ran = status == TaskStatus.RUNNING || s.attempts[i] > 0;
-    return new TaskView(s.jobId, s.graph.taskId(i), status, attempts,
+    return new TaskView(s.jobId, s.graph.taskId(i), status, attempts, s.lost[i],
         ran ? instant(s.started[i]) : null,
         status == TaskStatus.RUNNING ? null : instant(s.finished[i]),
         ran ? s.nodeName(i) : null, s.errors.get(i), result(s, i));

@@ -4,12 +4,16 @@ import com.calcgrid.CborSerializable;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 
-/** One task as clients see it. {@code result} is null unless it SUCCEEDED. */
+/**
+ * One task as clients see it. {@code result} is null unless it SUCCEEDED; {@code lostWorkers}
+ * counts the workers lost while running it (their node died or left).
+ */
 public record TaskView(
     String jobId,
     String id,
     TaskStatus state,
     int attempts,
+    int lostWorkers,
     Instant startedAt,
     Instant finishedAt,
     String node,

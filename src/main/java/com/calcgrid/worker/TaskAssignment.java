@@ -13,6 +13,7 @@ import java.util.Map;
  * @param dispatchId tells this hand-out from an earlier one of the same task, so a late result
  *     of a superseded hand-out is ignored
  * @param deps dependency results keyed by task id, in dependency order
+ * @param maxResultBytes the template's declared bound on its result, 0 when it declares none
  */
 public record TaskAssignment(
     String jobId,
@@ -23,4 +24,5 @@ public record TaskAssignment(
     String fn,
     ObjectNode params,
     Map<String, JsonNode> deps,
-    long timeoutMs) implements CborSerializable {}
+    long timeoutMs,
+    long maxResultBytes) implements CborSerializable {}

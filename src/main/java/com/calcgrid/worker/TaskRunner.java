@@ -33,8 +33,9 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
 
   private enum TimedOut implements Command { INSTANCE }
 
-  private record Completed(String result, String error, long startedAt, long startedNanos,
-      long finishedNanos) implements Command {}
+  /** @param permanent another attempt would fail the same way (a result over its limit) */
+  private record Completed(String result, String error, boolean permanent, long startedAt,
+      long startedNanos, long finishedNanos) implements Command {}
 
   /**
    * The attempt's end, for the parent to forward. {@code result} is JSON text; the nanos measure
@@ -45,6 +46,7 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
       boolean succeeded,
       String result,
       String error,
+      boolean permanent,
       long startedAt,
       long finishedAt,
       long startedNanos,
@@ -56,15 +58,17 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
   private final long dispatchedAt = System.currentTimeMillis();
   private final long dispatchedNanos = System.nanoTime();
 
+  /** @param maxResultBytes the node's calcgrid.limits.max-result-bytes */
   static Behavior<Command> create(TaskAssignment assignment, FunctionRegistry functions,
-      Executor calcExecutor, ObjectMapper mapper, ActorRef<Finished> parent) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-        new TaskRunner(ctx, timers, assignment, functions, calcExecutor, mapper, parent)));
+      Executor calcExecutor, ObjectMapper mapper, long maxResultBytes,
+      ActorRef<Finished> parent) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new TaskRunner(ctx, timers,
+        assignment, functions, calcExecutor, mapper, maxResultBytes, parent)));
   }
 
   private TaskRunner(ActorContext<Command> ctx, TimerScheduler<Command> timers,
       TaskAssignment assignment, FunctionRegistry functions, Executor calcExecutor,
-      ObjectMapper mapper, ActorRef<Finished> parent) {
+      ObjectMapper mapper, long maxResultBytes, ActorRef<Finished> parent) {
     super(ctx);
     this.assignment = assignment;
     this.parent = parent;
@@ -79,7 +83,10 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
           .apply(new CalcInput(assignment.taskId(), assignment.params(), assignment.deps(),
               assignment.attempt()));
       String json = mapper.writeValueAsString(out);
-      self.tell(new Completed(json, null, startedAt[0], startedAt[1], System.nanoTime()));
+      String tooLarge = ResultLimit.check(json, assignment.maxResultBytes(), maxResultBytes);
+      self.tell(tooLarge == null
+          ? new Completed(json, null, false, startedAt[0], startedAt[1], System.nanoTime())
+          : new Completed(null, tooLarge, true, startedAt[0], startedAt[1], System.nanoTime()));
       return null;
     }) {
       @Override
@@ -90,8 +97,8 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
         try {
           get();
         } catch (ExecutionException e) {
-          self.tell(new Completed(null, describe(e.getCause()), startedAt[0], startedAt[1],
-              System.nanoTime()));
+          self.tell(new Completed(null, describe(e.getCause()), false, startedAt[0],
+              startedAt[1], System.nanoTime()));
         } catch (InterruptedException | CancellationException e) {
           // cancelled or timed out: the actor already reported
         }
@@ -118,8 +125,8 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
   private Behavior<Command> onCompleted(Completed c) {
     long started = c.startedAt() == 0 ? dispatchedAt : c.startedAt();
     long startedNanos = c.startedAt() == 0 ? dispatchedNanos : c.startedNanos();
-    parent.tell(new Finished(assignment, c.error() == null, c.result(), c.error(), started,
-        System.currentTimeMillis(), startedNanos, c.finishedNanos()));
+    parent.tell(new Finished(assignment, c.error() == null, c.result(), c.error(),
+        c.permanent(), started, System.currentTimeMillis(), startedNanos, c.finishedNanos()));
     return Behaviors.stopped();
   }
 
@@ -127,7 +134,7 @@ final class TaskRunner extends AbstractBehavior<TaskRunner.Command> {
     calculation.cancel(true);
     parent.tell(new Finished(assignment, false, null,
         "timed out after " + assignment.timeoutMs() + " ms; the calculation was interrupted",
-        dispatchedAt, System.currentTimeMillis(), dispatchedNanos, System.nanoTime()));
+        false, dispatchedAt, System.currentTimeMillis(), dispatchedNanos, System.nanoTime()));
     return Behaviors.stopped();
   }
 

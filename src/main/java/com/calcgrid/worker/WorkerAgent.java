@@ -21,6 +21,7 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 
@@ -49,9 +50,10 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
    * The answer to an offer: at most {@code granted} tasks; the rest of the credit returns.
    *
    * @param moreReady the supervisor still has ready tasks and wants another offer
+   * @param offerId the {@link JobSupervisor.SlotsOffered#offerId()} this answers
    */
   public record RunTasks(String jobId, ActorRef<JobSupervisor.Command> supervisor, int granted,
-      List<TaskAssignment> tasks, boolean moreReady) implements Command {}
+      List<TaskAssignment> tasks, boolean moreReady, long offerId) implements Command {}
 
   /** Interrupt every running task of a job. */
   public record CancelJob(String jobId) implements Command {}
@@ -69,14 +71,38 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
 
   private record SupervisorGone(ActorRef<JobSupervisor.Command> supervisor) implements Command {}
 
+  /** An offer that was not answered in time: its credit returns. */
+  private record OfferExpired(ActorRef<JobSupervisor.Command> supervisor, long offerId)
+      implements Command {}
+
   private record Running(TaskAssignment assignment, ActorRef<JobSupervisor.Command> supervisor) {}
+
+  /**
+   * Slots lent to one supervisor and not yet answered.
+   *
+   * @param askedAgain the supervisor sent {@link RequestWork} while this offer was out
+   */
+  private record Offer(long id, int credit, String jobId, boolean askedAgain) {}
 
   /**
    * @param slots how many tasks run at once on this node
    * @param maxQueue the most tasks held beyond the slots
    * @param queueCover how much work, in time, the queue tries to hold
+   * @param offerTimeout how long an offer may go unanswered before its slots are lent again:
+   *     an offer or its answer can be lost between nodes
+   * @param maxResultBytes the largest result a task may return, in bytes of JSON
    */
-  public record Settings(int slots, int maxQueue, Duration queueCover) {}
+  public record Settings(int slots, int maxQueue, Duration queueCover, Duration offerTimeout,
+      long maxResultBytes) {
+
+    /** calcgrid.worker, with the node's resolved slots, and calcgrid.limits.max-result-bytes. */
+    public static Settings fromConfig(com.typesafe.config.Config config) {
+      com.typesafe.config.Config worker = config.getConfig("calcgrid.worker");
+      return new Settings(worker.getInt("slots"), worker.getInt("max-queue"),
+          worker.getDuration("queue-cover"), worker.getDuration("offer-timeout"),
+          config.getBytes("calcgrid.limits.max-result-bytes"));
+    }
+  }
 
   private final int slots;
   private final Prefetch prefetch;
@@ -88,21 +114,29 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
   private final NodeMetrics metrics;
   private final ActorRef<TaskRunner.Finished> finishedAdapter;
   private final Map<ActorRef<TaskRunner.Command>, Running> running = new HashMap<>();
-  private final Map<ActorRef<JobSupervisor.Command>, Integer> offered = new HashMap<>();
+  private final Map<ActorRef<JobSupervisor.Command>, Offer> offered = new HashMap<>();
   private final LinkedHashMap<ActorRef<JobSupervisor.Command>, String> waiting =
       new LinkedHashMap<>();
   private final Map<ActorRef<JobSupervisor.Command>, Boolean> watched = new HashMap<>();
   private int offeredTotal;
+  private long nextOfferId;
+  private final TimerScheduler<Command> timers;
+  private final Duration offerTimeout;
+  private final long maxResultBytes;
 
   /** @param node this node's address, reported with every outcome */
   public static Behavior<Command> create(Settings settings, String node,
       FunctionRegistry functions, ObjectMapper mapper) {
-    return Behaviors.setup(ctx -> new WorkerAgent(ctx, settings, node, functions, mapper));
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+        new WorkerAgent(ctx, timers, settings, node, functions, mapper)));
   }
 
-  private WorkerAgent(ActorContext<Command> ctx, Settings settings, String node,
-      FunctionRegistry functions, ObjectMapper mapper) {
+  private WorkerAgent(ActorContext<Command> ctx, TimerScheduler<Command> timers,
+      Settings settings, String node, FunctionRegistry functions, ObjectMapper mapper) {
     super(ctx);
+    this.timers = timers;
+    this.offerTimeout = settings.offerTimeout();
+    this.maxResultBytes = settings.maxResultBytes();
     this.slots = settings.slots();
     this.prefetch = new Prefetch(slots, settings.maxQueue(),
         settings.queueCover().toNanos() / 1e6);
@@ -123,6 +157,7 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
     return newReceiveBuilder()
         .onMessage(RequestWork.class, this::onRequestWork)
         .onMessage(RunTasks.class, this::onRunTasks)
+        .onMessage(OfferExpired.class, this::onOfferExpired)
         .onMessage(RunnerFinished.class, this::onRunnerFinished)
         .onMessage(RunnerStopped.class, this::onRunnerStopped)
         .onMessage(CancelJob.class, this::onCancelJob)
@@ -133,22 +168,54 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
 
   private Behavior<Command> onRequestWork(RequestWork r) {
     watch(r.supervisor());
-    if (!offered.containsKey(r.supervisor())) {
+    Offer out = offered.get(r.supervisor());
+    if (out == null) {
       waiting.putIfAbsent(r.supervisor(), r.jobId());
+    } else {
+      // the offer or its answer may be lost: remember the request for when the offer expires
+      offered.put(r.supervisor(), new Offer(out.id(), out.credit(), out.jobId(), true));
     }
     offer();
     return this;
   }
 
   private Behavior<Command> onRunTasks(RunTasks r) {
-    Integer credit = offered.remove(r.supervisor());
-    offeredTotal -= credit == null ? 0 : credit;
+    Offer out = offered.get(r.supervisor());
+    boolean current = out != null && out.id() == r.offerId();
+    if (current) {
+      offered.remove(r.supervisor());
+      timers.cancel(r.supervisor());
+      offeredTotal -= out.credit();
+    }
+    // tasks of an expired offer are valid hand-outs all the same: run them (its credit was
+    // already returned, so they briefly run beyond what was lent)
     for (TaskAssignment a : r.tasks()) {
       queued.add(new Running(a, r.supervisor()));
     }
     startQueued();
     if (r.moreReady()) {
-      waiting.putIfAbsent(r.supervisor(), r.jobId());
+      if (offered.containsKey(r.supervisor())) {
+        Offer newer = offered.get(r.supervisor());
+        offered.put(r.supervisor(), new Offer(newer.id(), newer.credit(), newer.jobId(), true));
+      } else {
+        waiting.putIfAbsent(r.supervisor(), r.jobId());
+      }
+    }
+    offer();
+    return this;
+  }
+
+  private Behavior<Command> onOfferExpired(OfferExpired e) {
+    Offer out = offered.get(e.supervisor());
+    if (out == null || out.id() != e.offerId()) {
+      return this;
+    }
+    offered.remove(e.supervisor());
+    offeredTotal -= out.credit();
+    getContext().getLog().debug("offer {} of {} slots to {} expired unanswered", out.id(),
+        out.credit(), e.supervisor());
+    if (out.askedAgain()) {
+      waiting.putIfAbsent(e.supervisor(), out.jobId());
     }
     offer();
     return this;
@@ -160,7 +227,7 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
       Running run = queued.poll();
       ActorRef<TaskRunner.Command> runner = getContext().spawnAnonymous(
           Behaviors.supervise(TaskRunner.create(run.assignment(), functions, calcExecutor, mapper,
-              finishedAdapter)).onFailure(SupervisorStrategy.stop()));
+              maxResultBytes, finishedAdapter)).onFailure(SupervisorStrategy.stop()));
       getContext().watchWith(runner, new RunnerStopped(runner));
       running.put(runner, run);
     }
@@ -174,7 +241,7 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
     if (run != null) {
       run.supervisor().tell(new JobSupervisor.TaskFinished(f.assignment().task(),
           f.assignment().attempt(), f.assignment().dispatchId(), f.succeeded(), f.result(),
-          f.error(), f.startedAt(), f.finishedAt(), node));
+          f.error(), f.permanent(), f.startedAt(), f.finishedAt(), node));
     }
     offer();
     return this;
@@ -187,7 +254,7 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
       long now = System.currentTimeMillis();
       run.supervisor().tell(new JobSupervisor.TaskFinished(run.assignment().task(),
           run.assignment().attempt(), run.assignment().dispatchId(), false, null,
-          "task runner stopped unexpectedly", now, now, node));
+          "task runner stopped unexpectedly", false, now, now, node));
     }
     startQueued();
     offer();
@@ -226,8 +293,9 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
   private Behavior<Command> onSupervisorGone(SupervisorGone g) {
     watched.remove(g.supervisor());
     waiting.remove(g.supervisor());
-    Integer credit = offered.remove(g.supervisor());
-    offeredTotal -= credit == null ? 0 : credit;
+    Offer out = offered.remove(g.supervisor());
+    offeredTotal -= out == null ? 0 : out.credit();
+    timers.cancel(g.supervisor());
     // nobody would take the outcomes: the job's new supervisor hands them out again
     queued.removeIf(q -> q.supervisor().equals(g.supervisor()));
     offer();
@@ -245,13 +313,16 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
     while (free > 0 && !waiting.isEmpty()) {
       Iterator<Map.Entry<ActorRef<JobSupervisor.Command>, String>> it =
           waiting.entrySet().iterator();
-      ActorRef<JobSupervisor.Command> supervisor = it.next().getKey();
+      Map.Entry<ActorRef<JobSupervisor.Command>, String> next = it.next();
+      ActorRef<JobSupervisor.Command> supervisor = next.getKey();
       int share = Math.max(1, free / waiting.size());
       it.remove();
-      offered.put(supervisor, share);
+      long id = nextOfferId++;
+      offered.put(supervisor, new Offer(id, share, next.getValue(), false));
       offeredTotal += share;
       free -= share;
-      supervisor.tell(new JobSupervisor.SlotsOffered(share, getContext().getSelf(), node));
+      timers.startSingleTimer(supervisor, new OfferExpired(supervisor, id), offerTimeout);
+      supervisor.tell(new JobSupervisor.SlotsOffered(share, getContext().getSelf(), node, id));
     }
     metrics.workerLoad(running.size(), offeredTotal, waiting.size());
   }

@@ -20,7 +20,9 @@ class GraphScaleTest {
         + "{'id': 'px', 'fn': 't.needsX', 'forEach': {'param': 'x', 'range': [0, 1000000]}},"
         + "{'id': 'last', 'fn': 't.noop', 'deps': ['px[999999]']},"
         + "{'id': 'total', 'fn': 't.noop', 'deps': ['px', 'last']}]}"),
-        TestFunctions.REGISTRY, GraphLimits.DEFAULT);
+        // total receives a million results: over the default max-task-inputs, so raised here
+        TestFunctions.REGISTRY, new GraphLimits(2_000_000, 100_000, 10_000, 2_000_000,
+            Long.MAX_VALUE, GraphLimits.DEFAULT_MAX_RESULT_BYTES));
     assertEquals(1_000_000, spec.tasks().get(0).count());
     assertEquals(1_000_002, GraphValidator.taskCount(spec));
   }

@@ -49,6 +49,7 @@ class JobSupervisorTest {
   private final TestProbe<WorkerAgent.Command> worker = testKit.createTestProbe();
   private final TestProbe<ClusterSharding.ShardCommand> shard = testKit.createTestProbe();
   private EventSourcedBehaviorTestKit<JobSupervisor.Command, JobEvent, JobState> kit;
+  private long offers;
 
   private static final String GRAPH = """
       {"name": "t", "tasks": [
@@ -79,7 +80,7 @@ class JobSupervisorTest {
   }
 
   private WorkerAgent.RunTasks offer(int slots) {
-    kit.runCommand(new JobSupervisor.SlotsOffered(slots, worker.ref(), "n1:1"));
+    kit.runCommand(new JobSupervisor.SlotsOffered(slots, worker.ref(), "n1:1", ++offers));
     return worker.expectMessageClass(WorkerAgent.RunTasks.class);
   }
 

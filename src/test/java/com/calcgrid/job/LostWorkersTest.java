@@ -1,0 +1,219 @@
+package com.calcgrid.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.calcgrid.api.Json;
+import com.calcgrid.calc.FunctionRegistry;
+import com.calcgrid.graph.GraphLimits;
+import com.calcgrid.graph.GraphSpec;
+import com.calcgrid.graph.GraphValidator;
+import com.calcgrid.store.Database;
+import com.calcgrid.testing.Api;
+import com.calcgrid.worker.TaskAssignment;
+import com.calcgrid.worker.WorkerAgent;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.typesafe.config.ConfigFactory;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.apache.pekko.serialization.Serialization;
+import org.apache.pekko.serialization.SerializationExtension;
+import org.apache.pekko.serialization.Serializer;
+import org.apache.pekko.serialization.Serializers;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Hand-outs lost with their worker count against the task, durably: when the supervisor
+ * survives the worker ({@link JobEvent.TasksLost} at once), and when it dies with it (durable
+ * dispatch after a recovery, counted at the next recovery). A task that keeps killing its node
+ * fails; its independent sibling does not.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class LostWorkersTest {
+  // local: the cluster receptionist would list the probe workers only in a formed cluster
+  private final ActorTestKit testKit = ActorTestKit.create(EventSourcedBehaviorTestKit.config()
+      .withFallback(ConfigFactory.parseString("pekko.actor.provider = local"))
+      .withFallback(ConfigFactory.parseResources("serialization.conf"))
+      .withFallback(ConfigFactory.load()));
+  private final Database db = Database.open(ConfigFactory.parseMap(Map.of(
+      "url", "jdbc:h2:mem:lost-workers-test;DB_CLOSE_DELAY=-1", "user", "sa", "password", "",
+      "pool-size", 2, "connection-timeout", "3s")));
+  private final JobIndex index = new JobIndex(db.dataSource(), Executors.newSingleThreadExecutor());
+  private final TestProbe<ClusterSharding.ShardCommand> shard = testKit.createTestProbe();
+  private EventSourcedBehaviorTestKit<JobSupervisor.Command, JobEvent, JobState> kit;
+  private long offers;
+  private int jobs;
+
+  /** p and s are independent; p is the one whose workers keep dying. */
+  private static final String GRAPH = """
+      {"name": "poison", "tasks": [
+        {"id": "p", "fn": "util.sum", "params": {"value": 1}},
+        {"id": "s", "fn": "util.sum", "params": {"value": 2}}]}""";
+
+  @BeforeEach
+  void fresh() throws Exception {
+    db.applySchema();
+    // a new job id per test: workers registered by an earlier test stay with the receptionist
+    kit = EventSourcedBehaviorTestKit.create(testKit.system(), JobSupervisor.create(
+            "lost-" + (++jobs), index, new JobSupervisor.Settings(1000, Duration.ofMinutes(1),
+                Duration.ofMillis(5), Duration.ofMinutes(1)), Json.MAPPER, shard.ref()),
+        EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyState(false));
+    kit.clear();
+    GraphSpec spec = GraphValidator.parseAndValidate(GRAPH.getBytes(StandardCharsets.UTF_8),
+        FunctionRegistry.load(), GraphLimits.DEFAULT);
+    kit.<StatusReply<JobSupervisor.Accepted>>runCommand(r -> new JobSupervisor.Submit(spec, "d", r));
+  }
+
+  @AfterAll
+  void stop() {
+    testKit.shutdownTestKit();
+    db.close();
+  }
+
+  /** A worker the supervisor knows through the receptionist, and so watches. */
+  private TestProbe<WorkerAgent.Command> worker() {
+    TestProbe<WorkerAgent.Command> w = testKit.createTestProbe();
+    testKit.system().receptionist().tell(Receptionist.register(WorkerAgent.KEY, w.ref()));
+    return w;
+  }
+
+  private List<TaskAssignment> offer(TestProbe<WorkerAgent.Command> w, int slots) {
+    kit.runCommand(new JobSupervisor.SlotsOffered(slots, w.ref(), "n" + offers + ":1", ++offers));
+    List<WorkerAgent.Command> got = w.fishForMessage(Duration.ofSeconds(10), m ->
+        m instanceof WorkerAgent.RunTasks ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore());
+    return ((WorkerAgent.RunTasks) got.get(got.size() - 1)).tasks();
+  }
+
+  private void succeed(TaskAssignment a) {
+    kit.runCommand(new JobSupervisor.TaskFinished(a.task(), a.attempt(), a.dispatchId(), true,
+        "2", null, 1000, 2000, "n:1"));
+  }
+
+  private JobState awaitState(java.util.function.Predicate<JobState> until) throws Exception {
+    try {
+      return Api.await(kit::getState, Duration.ofSeconds(10), until);
+    } catch (AssertionError e) {
+      JobState s = kit.getState();
+      throw new AssertionError(e.getMessage() + ": job " + s.status + ", tasks "
+          + java.util.Arrays.toString(s.taskStatus) + ", lost "
+          + java.util.Arrays.toString(s.lost) + ", out " + s.out + ", errors " + s.errors, e);
+    }
+  }
+
+  private static TaskAssignment find(List<TaskAssignment> tasks, String id) {
+    return tasks.stream().filter(t -> t.taskId().equals(id)).findFirst().orElseThrow(
+        () -> new AssertionError(id + " not handed out: " + tasks));
+  }
+
+  @Test
+  void aWorkerGoneWithItsNodeCountsAgainstTheTaskAndTheThirdLossFailsIt() throws Exception {
+    for (int death = 1; death <= 3; death++) {
+      TestProbe<WorkerAgent.Command> w = worker();
+      // the supervisor watches a worker once the receptionist lists it
+      List<TaskAssignment> out = Api.await(() -> offer(w, 2), Duration.ofSeconds(10),
+          l -> l.stream().anyMatch(t -> t.taskId().equals("p")));
+      if (death == 1) {
+        succeed(find(out, "s"));
+      }
+      assertEquals(1, find(out, "p").attempt(), "a lost worker is not a failed attempt");
+      w.stop();
+      int expected = death;
+      awaitState(s -> s.lost[0] == expected && s.statusOf(0) != TaskStatus.RUNNING);
+    }
+    JobState s = awaitState(st -> st.status == JobStatus.FAILED);
+    assertEquals(TaskStatus.FAILED, s.statusOf(0));
+    assertEquals(TaskStatus.SUCCEEDED, s.statusOf(1), "the independent sibling finished");
+    String error = s.errors.get(0);
+    assertTrue(error.contains("lost 3 times") && error.contains("last on node n")
+        && error.contains("not retried further")
+        && error.contains("calcgrid.job.max-lost-workers"), error);
+
+    kit.restart();
+    JobState recovered = kit.getState();
+    assertEquals(3, recovered.lost[0], "the count is in the journal");
+    assertEquals(TaskStatus.FAILED, recovered.statusOf(0));
+    JobSupervisor.TaskReply view = kit.<JobSupervisor.TaskReply>runCommand(
+        r -> new JobSupervisor.GetTask("p", r)).reply();
+    assertEquals(3, view.task().lostWorkers());
+  }
+
+  @Test
+  void aSupervisorThatDiesWithItsWorkerCountsTheLossAtTheNextRecovery() throws Exception {
+    TestProbe<WorkerAgent.Command> w = testKit.createTestProbe();
+    // the first death cannot be counted: nothing was written about the hand-out
+    offer(w, 2);
+    kit.restart();
+    JobState first = awaitState(st -> st.durableDispatch);
+    assertEquals(0, first.lost[0]);
+    assertTrue(first.out.isEmpty());
+    for (int death = 1; death <= 3; death++) {
+      List<TaskAssignment> out = offer(w, 2);
+      find(out, "p");
+      JobState written = kit.getState();
+      assertTrue(written.out.get(0), "the hand-out is in the journal before it is sent");
+      if (death == 1) {
+        succeed(find(out, "s"));
+        awaitState(st -> st.statusOf(1) == TaskStatus.SUCCEEDED && !st.out.get(1));
+      }
+      kit.restart();
+      int expected = death;
+      JobState after = awaitState(st -> st.lost[0] == expected);
+      assertFalse(after.out.get(0));
+    }
+    JobState s = awaitState(st -> st.status == JobStatus.FAILED);
+    assertEquals(TaskStatus.FAILED, s.statusOf(0));
+    assertEquals(0, s.lost[1], "s finished before the supervisor died");
+    assertTrue(s.errors.get(0).contains("lost 3 times (last on node n"), s.errors.get(0));
+    assertEquals(JobStatus.FAILED, s.status);
+    assertTrue(offer(w, 2).isEmpty(), "nothing is left to hand out");
+  }
+
+  @Test
+  void aJobThatNeverRecoveredWritesNoHandOuts() throws Exception {
+    TestProbe<WorkerAgent.Command> w = testKit.createTestProbe();
+    offer(w, 2);
+    List<Object> written = kit.persistenceTestKit().persistedInStorage("Job|lost-" + jobs);
+    assertEquals(1, written.size(), written.toString());
+    assertTrue(written.get(0) instanceof JobEvent.JobSubmitted);
+    assertTrue(kit.getState().out.isEmpty());
+  }
+
+  @Test
+  void aSnapshotWrittenBeforeLostWorkersWereCountedStillLoads() throws Exception {
+    JobState s = kit.getState();
+    JobSnapshot snapshot = s.snapshot();
+    Serialization serialization = SerializationExtension.get(Adapter.toClassic(testKit.system()));
+    Serializer serializer = serialization.findSerializerFor(snapshot);
+    byte[] bytes = serialization.serialize(snapshot).get();
+    ObjectMapper cbor = new ObjectMapper(new CBORFactory());
+    ObjectNode tree = (ObjectNode) cbor.readTree(bytes);
+    assertTrue(tree.has("lost"), tree.fieldNames().toString());
+    tree.remove(List.of("lost", "out", "durableDispatch"));
+    JobSnapshot old = (JobSnapshot) serialization.deserialize(cbor.writeValueAsBytes(tree),
+        serializer.identifier(), Serializers.manifestFor(serializer, snapshot)).get();
+    assertNull(old.lost());
+    JobState loaded = JobState.fromSnapshot(old);
+    assertEquals(s.taskCount(), loaded.lost.length);
+    assertEquals(0, loaded.lost[0]);
+    assertTrue(loaded.out.isEmpty());
+    assertFalse(loaded.durableDispatch);
+  }
+}

@@ -1,0 +1,158 @@
+package com.calcgrid.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.calcgrid.api.Json;
+import com.calcgrid.calc.FunctionRegistry;
+import com.calcgrid.job.JobSupervisor;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.typesafe.config.ConfigFactory;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The worker agent with probes playing the supervisors: credit lent in an offer comes back when
+ * the offer is never answered, a late answer still runs its tasks without returning the credit
+ * twice, and results over the size limit never leave the worker.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class WorkerAgentTest {
+  private static final Duration OFFER_TIMEOUT = Duration.ofMillis(400);
+  private static final Duration PATIENCE = Duration.ofSeconds(10);
+
+  private final ActorTestKit testKit = ActorTestKit.create(ConfigFactory.parseString(
+      "pekko.actor.provider = local").withFallback(ConfigFactory.load()));
+  private final FunctionRegistry functions = FunctionRegistry.load();
+
+  @AfterAll
+  void stop() {
+    testKit.shutdownTestKit();
+  }
+
+  private ActorRef<WorkerAgent.Command> agent(int slots, long maxResultBytes) {
+    return agent(slots, maxResultBytes, OFFER_TIMEOUT);
+  }
+
+  private ActorRef<WorkerAgent.Command> agent(int slots, long maxResultBytes,
+      Duration offerTimeout) {
+    return testKit.spawn(WorkerAgent.create(new WorkerAgent.Settings(slots, 0,
+        Duration.ofMillis(50), offerTimeout, maxResultBytes), "w:1", functions, Json.MAPPER));
+  }
+
+  private static TaskAssignment task(String job, int i, String fn, String params,
+      long maxResultBytes) throws Exception {
+    return new TaskAssignment(job, i, "t[" + i + "]", 1, 100 + i, fn,
+        (ObjectNode) Json.MAPPER.readTree(params), Map.of(), 10_000, maxResultBytes);
+  }
+
+  @Test
+  void anOfferThatIsNeverAnsweredExpiresAndItsSlotsAreOfferedAgain() {
+    ActorRef<WorkerAgent.Command> agent = agent(2, 1 << 20);
+    TestProbe<JobSupervisor.Command> a = testKit.createTestProbe();
+    TestProbe<JobSupervisor.Command> b = testKit.createTestProbe();
+    agent.tell(new WorkerAgent.RequestWork("a", a.ref()));
+    JobSupervisor.SlotsOffered lost = a.expectMessageClass(JobSupervisor.SlotsOffered.class);
+    assertEquals(2, lost.slots());
+    // every slot is lent to a, which never answers: b must wait, but not for ever
+    agent.tell(new WorkerAgent.RequestWork("b", b.ref()));
+    JobSupervisor.SlotsOffered toB = b.expectMessageClass(JobSupervisor.SlotsOffered.class,
+        PATIENCE);
+    assertEquals(2, toB.slots(), "the expired offer's credit came back whole");
+    a.expectNoMessage(OFFER_TIMEOUT.multipliedBy(2));
+  }
+
+  @Test
+  void aRequestWhileAnOfferIsOutIsHonouredWhenTheOfferExpires() {
+    ActorRef<WorkerAgent.Command> agent = agent(2, 1 << 20);
+    TestProbe<JobSupervisor.Command> a = testKit.createTestProbe();
+    agent.tell(new WorkerAgent.RequestWork("a", a.ref()));
+    long first = a.expectMessageClass(JobSupervisor.SlotsOffered.class).offerId();
+    // the supervisor never saw the offer and asks again (its sweep does)
+    agent.tell(new WorkerAgent.RequestWork("a", a.ref()));
+    JobSupervisor.SlotsOffered again = a.expectMessageClass(JobSupervisor.SlotsOffered.class,
+        PATIENCE);
+    assertNotEquals(first, again.offerId());
+    assertEquals(2, again.slots());
+  }
+
+  @Test
+  void aRequestAfterAnExpiryIsHonoured() {
+    ActorRef<WorkerAgent.Command> agent = agent(2, 1 << 20);
+    TestProbe<JobSupervisor.Command> a = testKit.createTestProbe();
+    agent.tell(new WorkerAgent.RequestWork("a", a.ref()));
+    a.expectMessageClass(JobSupervisor.SlotsOffered.class);
+    // not asked again: the expiry offers nothing new by itself
+    a.expectNoMessage(OFFER_TIMEOUT.multipliedBy(3));
+    agent.tell(new WorkerAgent.RequestWork("a", a.ref()));
+    assertEquals(2, a.expectMessageClass(JobSupervisor.SlotsOffered.class).slots());
+  }
+
+  @Test
+  void aLateAnswerRunsItsTasksButItsCreditIsNotReturnedTwice() throws Exception {
+    // long enough that b's offer below is still out while a's late task runs
+    ActorRef<WorkerAgent.Command> agent = agent(2, 1 << 20, Duration.ofSeconds(3));
+    TestProbe<JobSupervisor.Command> a = testKit.createTestProbe();
+    TestProbe<JobSupervisor.Command> b = testKit.createTestProbe();
+    TestProbe<JobSupervisor.Command> c = testKit.createTestProbe();
+    agent.tell(new WorkerAgent.RequestWork("a", a.ref()));
+    long expired = a.expectMessageClass(JobSupervisor.SlotsOffered.class).offerId();
+    agent.tell(new WorkerAgent.RequestWork("b", b.ref()));
+    JobSupervisor.SlotsOffered toB = b.expectMessageClass(JobSupervisor.SlotsOffered.class,
+        PATIENCE);
+    // a's answer arrives after its offer expired: its task is a valid hand-out and runs
+    agent.tell(new WorkerAgent.RunTasks("a", a.ref(), 2,
+        List.of(task("a", 0, "util.sleep", "{\"ms\": 300, \"value\": 7}", 0)), false, expired));
+    agent.tell(new WorkerAgent.RequestWork("c", c.ref()));
+    // b still holds both slots' credit and one slot runs a's task: nothing is left for c. Had
+    // the late answer returned the expired offer's credit again, c would get an offer now.
+    c.expectNoMessage(Duration.ofMillis(300));
+    JobSupervisor.TaskFinished done = a.expectMessageClass(JobSupervisor.TaskFinished.class,
+        PATIENCE);
+    assertTrue(done.succeeded());
+    assertEquals("7", done.result());
+    // b answers: its credit returns and c is served
+    agent.tell(new WorkerAgent.RunTasks("b", b.ref(), toB.slots(), List.of(), false,
+        toB.offerId()));
+    assertEquals(2, c.expectMessageClass(JobSupervisor.SlotsOffered.class, PATIENCE).slots());
+  }
+
+  @Test
+  void aResultOverTheLimitFailsItsTaskForGood() throws Exception {
+    ActorRef<WorkerAgent.Command> agent = agent(2, 16);
+    TestProbe<JobSupervisor.Command> a = testKit.createTestProbe();
+    agent.tell(new WorkerAgent.RequestWork("a", a.ref()));
+    JobSupervisor.SlotsOffered offer = a.expectMessageClass(JobSupervisor.SlotsOffered.class);
+    agent.tell(new WorkerAgent.RunTasks("a", a.ref(), offer.slots(), List.of(
+        task("a", 0, "util.sum", "{\"value\": 12345678901234567}", 0),
+        task("a", 1, "util.sum", "{\"value\": 123456}", 4),
+        task("a", 2, "util.sum", "{\"value\": 1234}", 4)), false, offer.offerId()));
+    Map<Integer, JobSupervisor.TaskFinished> done = new java.util.HashMap<>();
+    for (int k = 0; k < 3; k++) {
+      JobSupervisor.TaskFinished f = a.expectMessageClass(JobSupervisor.TaskFinished.class,
+          PATIENCE);
+      done.put(f.task(), f);
+    }
+    JobSupervisor.TaskFinished node = done.get(0);
+    assertFalse(node.succeeded());
+    assertTrue(node.permanent(), "the same result would be too large again");
+    assertTrue(node.error().contains("17 bytes") && node.error().contains("16 bytes")
+        && node.error().contains("calcgrid.limits.max-result-bytes")
+        && node.error().contains("CALCGRID_MAX_RESULT_BYTES"), node.error());
+    JobSupervisor.TaskFinished declared = done.get(1);
+    assertFalse(declared.succeeded());
+    assertTrue(declared.permanent());
+    assertTrue(declared.error().contains("maxResultBytes (4)"), declared.error());
+    assertTrue(done.get(2).succeeded(), "a result within both limits passes");
+    assertEquals("1234", done.get(2).result());
+  }
+}
