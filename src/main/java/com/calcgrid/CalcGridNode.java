@@ -246,7 +246,8 @@ public final class CalcGridNode implements AutoCloseable {
     ClusterSharding sharding = ClusterSharding.get(system);
     Submissions submissions = new Submissions(sharding, index, keys, functions, parser, limits,
         admission, new Submissions.Settings(ask, limit.getDuration("body-read-timeout"),
-            limit.getInt("max-running-jobs-per-tenant"), limit.getInt("max-running-jobs")));
+            config.getBytes("calcgrid.http.max-body"), limit.getInt("max-running-jobs-per-tenant"),
+            limit.getInt("max-running-jobs")));
     JobRoutes jobs = new JobRoutes(sharding, index, submissions, auth,
         new JobRoutes.Settings(ask, config.getInt("calcgrid.http.default-page"),
             config.getInt("calcgrid.http.max-page")),

@@ -35,16 +35,20 @@ public final class HttpApi extends AllDirectives {
             () -> routes)));
   }
 
-  /** 413 for a body over {@code calcgrid.http.max-body}. */
-  static HttpResponse tooLarge(EntityStreamSizeException e) {
+  /**
+   * 413 for a body over {@code calcgrid.http.max-body}: no Retry-After, as the same body is
+   * refused again however long the client waits.
+   */
+  static HttpResponse tooLarge(long limit) {
     return Json.problem(StatusCodes.PAYLOAD_TOO_LARGE, "body-too-large",
-        "Request body too large", "the request body exceeds the limit of " + e.limit()
-            + " bytes (calcgrid.http.max-body)", Map.of("limit", e.limit()));
+        "Request body too large", "the request body exceeds the limit of " + limit
+            + " bytes (calcgrid.http.max-body, CALCGRID_MAX_BODY)",
+        Map.of("limit", limit, "setting", "CALCGRID_MAX_BODY"));
   }
 
   private static ExceptionHandler exceptions() {
     return ExceptionHandler.newBuilder()
-        .match(EntityStreamSizeException.class, e -> new HttpApi().complete(tooLarge(e)))
+        .match(EntityStreamSizeException.class, e -> new HttpApi().complete(tooLarge(e.limit())))
         .matchAny(e -> {
           log.error("request failed", e);
           return new HttpApi().complete(Json.problem(StatusCodes.INTERNAL_SERVER_ERROR,

@@ -18,10 +18,10 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -33,7 +33,6 @@ import org.apache.pekko.http.javadsl.model.headers.Location;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 
 /**
  * {@code POST /api/v1/jobs}: admission (a bounded number of submissions in progress, per node
@@ -49,11 +48,12 @@ public final class Submissions extends AllDirectives {
 
   /**
    * @param bodyTimeout the longest a submission may take to send its body
+   * @param maxBody the largest body read, in bytes ({@code calcgrid.http.max-body})
    * @param maxRunningPerTenant jobs of one tenant that may run at once, cluster-wide
    * @param maxRunning jobs that may run at once in the whole cluster
    */
-  public record Settings(Duration askTimeout, Duration bodyTimeout, int maxRunningPerTenant,
-      int maxRunning) {}
+  public record Settings(Duration askTimeout, Duration bodyTimeout, long maxBody,
+      int maxRunningPerTenant, int maxRunning) {}
 
   private final ClusterSharding sharding;
   private final JobIndex index;
@@ -86,6 +86,16 @@ public final class Submissions extends AllDirectives {
             "Invalid Idempotency-Key", "an Idempotency-Key is 1 to 200 printable ASCII "
                 + "characters without spaces, such as a UUID"));
       }
+      // a body announced too large is refused without a place in the queue, as none of it is
+      // kept; it is read and thrown away (up to a bound) so that the client hears the 413
+      OptionalLong length = request.entity().getContentLengthOption();
+      if (length.isPresent() && length.getAsLong() > settings.maxBody()) {
+        if (length.getAsLong() > settings.maxBody() + BodyReader.DISCARD) {
+          return complete(HttpApi.tooLarge(settings.maxBody()));
+        }
+        return completeWithFuture(BodyReader.discard(request.entity(), length.getAsLong(),
+            settings.bodyTimeout(), mat).thenApply(n -> HttpApi.tooLarge(settings.maxBody())));
+      }
       // the place is taken before the body is read: a refusal costs no memory
       Admission.Entry entry = admission.enter(caller.tenant());
       if (entry.refusal() != null) {
@@ -94,8 +104,11 @@ public final class Submissions extends AllDirectives {
       }
       CompletionStage<HttpResponse> response;
       try {
-        response = request.entity().toStrict(settings.bodyTimeout().toMillis(), mat)
-            .thenCompose(body -> accept(caller, key.orElse(null), body.getData().toArray()));
+        response = BodyReader.read(request.entity(), settings.maxBody(), settings.bodyTimeout(),
+                mat)
+            .thenCompose(body -> body.tooLarge()
+                ? done(HttpApi.tooLarge(settings.maxBody()))
+                : accept(caller, key.orElse(null), body.bytes()));
       } catch (RuntimeException e) {
         entry.permit().release();
         throw e;
@@ -218,14 +231,10 @@ public final class Submissions extends AllDirectives {
   /** Failures outside the steps above: the body could not be read. */
   private static HttpResponse failed(Throwable e) {
     Throwable t = e;
-    while (t.getCause() != null && !(t instanceof EntityStreamSizeException)
-        && !(t instanceof TimeoutException)) {
+    while (t.getCause() != null && !(t instanceof BodyReader.TooSlow)) {
       t = t.getCause();
     }
-    if (t instanceof EntityStreamSizeException size) {
-      return HttpApi.tooLarge(size);
-    }
-    if (t instanceof TimeoutException) {
+    if (t instanceof BodyReader.TooSlow) {
       return Json.problem(StatusCodes.REQUEST_TIMEOUT, "body-timeout", "Request body too slow",
           "the request body did not arrive in time");
     }
