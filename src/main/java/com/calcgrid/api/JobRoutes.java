@@ -9,6 +9,7 @@ import com.calcgrid.job.JobView;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -18,6 +19,8 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code /api/v1/jobs}: submit, list, inspect, cancel, results, live events. Every route needs
@@ -25,6 +28,7 @@ import org.apache.pekko.http.javadsl.server.Route;
  * does not exist, except to admins.
  */
 public final class JobRoutes extends AllDirectives {
+  private static final Logger log = LoggerFactory.getLogger(JobRoutes.class);
   private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
   public record Settings(Duration askTimeout, int defaultPage, int maxPage) {}
@@ -69,7 +73,27 @@ public final class JobRoutes extends AllDirectives {
         path("cancel", () -> post(() -> auth.authorize(caller, AccessRole.SUBMITTER,
             "cancel jobs", () -> visible(caller, id, job -> cancel(id))))),
         path("events", () -> get(() -> auth.authorize(caller, AccessRole.VIEWER, "read jobs",
-            () -> events.route(caller, id)))));
+            () -> listed(caller, id, () -> events.route(caller, id))))));
+  }
+
+  /**
+   * 404 unless the job index lists the job for a tenant the caller sees. The supervisor is
+   * never asked about an id nobody submitted: asking starts it (sharding remembers it, and it
+   * reads its journal), so a stream of made-up ids would otherwise write to the database. When
+   * the index cannot answer, the supervisor decides, as before.
+   */
+  private Route listed(Caller caller, String id, Supplier<Route> inner) {
+    return onComplete(index.tenantOf(id), tenant -> {
+      if (tenant.isFailure()) {
+        log.warn("job index lookup of {} failed, asking its supervisor: {}", id,
+            tenant.failed().get().toString());
+        return inner.get();
+      }
+      if (tenant.get().isEmpty() || !caller.sees(tenant.get().get())) {
+        return complete(Json.notFound("no job '" + id + "'"));
+      }
+      return inner.get();
+    });
   }
 
   private Route viewer(Caller caller, String id, Function<JobView, Route> inner) {
@@ -82,7 +106,8 @@ public final class JobRoutes extends AllDirectives {
    * belongs to another tenant, so that job ids of other desks cannot be probed.
    */
   private Route visible(Caller caller, String id, Function<JobView, Route> inner) {
-    return onComplete(entity(id).ask(JobSupervisor.GetJob::new, settings.askTimeout()), reply -> {
+    return listed(caller, id, () -> onComplete(entity(id).ask(JobSupervisor.GetJob::new,
+        settings.askTimeout()), reply -> {
       if (reply.isFailure()) {
         return complete(timeout(reply.failed().get()));
       }
@@ -91,7 +116,7 @@ public final class JobRoutes extends AllDirectives {
         return complete(Json.notFound("no job '" + id + "'"));
       }
       return inner.apply(job);
-    });
+    }));
   }
 
   private Route list(Caller caller) {
