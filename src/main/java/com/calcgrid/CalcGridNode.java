@@ -259,7 +259,8 @@ public final class CalcGridNode implements AutoCloseable {
     MetricsRoutes metrics = new MetricsRoutes(NodeMetrics.get(system), index, Duration.ofSeconds(2));
     ClusterRoutes cluster = new ClusterRoutes(system, new ClusterView(system,
         config.getDuration("calcgrid.http.cluster-probe-timeout")),
-        AdminCheck.named(config.getString("calcgrid.http.admin-clients")), auth);
+        AdminCheck.named(config.getString("calcgrid.http.admin-clients")), auth,
+        config.getBoolean("calcgrid.http.admin-without-auth"));
     Route root = roles.contains(Role.API)
         ? HttpApi.root(health.routes(), metrics.routes(), jobs.routes(), cluster.routes())
         : HttpApi.root(health.routes(), metrics.routes());

@@ -60,11 +60,14 @@ class ClusterRoutesIT {
     first.put("pekko.cluster.seed-nodes", seeds);
     first.put("calcgrid.roles", "api,scheduler,worker");
     first.put("pekko.cluster.jmx.multi-mbeans-in-same-jvm", "on");
+    // authentication is off here: the network rule alone decides who may change membership
+    first.put("calcgrid.http.admin-without-auth", true);
     a = TestNodes.start(data, first, null);
     Map<String, Object> second = new HashMap<>();
     second.put("pekko.cluster.seed-nodes", seeds);
     second.put("calcgrid.roles", "api,worker");
     second.put("calcgrid.http.admin-clients", "none");
+    second.put("calcgrid.http.admin-without-auth", true);
     second.put("pekko.cluster.jmx.multi-mbeans-in-same-jvm", "on");
     b = TestNodes.start(data, second, null);
     apiA = new Api(a.httpPort());
