@@ -67,8 +67,8 @@ public final class Authentication extends AllDirectives {
       } catch (TokenVerifier.Rejected r) {
         log.debug("token rejected: {}", r.getMessage());
         return complete(r.keysUnavailable()
-            ? Json.unavailable("cannot check tokens right now: " + r.getMessage(),
-                Duration.ofSeconds(5))
+            ? Incidents.unavailable("cannot check tokens right now: the token issuer's keys "
+                + "are not available", r, Duration.ofSeconds(5))
             : unauthorized(r.getMessage(), true));
       }
       return inner.apply(caller);

@@ -144,7 +144,7 @@ public final class JobRoutes extends AllDirectives {
       }
       return completeWithFuture(index.list(tenant, state, paging.offset(), paging.limit())
           .thenApply(Json::ok)
-          .exceptionally(e -> Json.unavailable("the job index did not answer: " + rootMessage(e),
+          .exceptionally(e -> Incidents.unavailable("the job index did not answer", e,
               Duration.ofSeconds(2))));
     });
   }
@@ -192,20 +192,12 @@ public final class JobRoutes extends AllDirectives {
   }
 
   private HttpResponse timeout(Throwable e) {
-    return Json.unavailable("the job's supervisor did not answer in time (" + rootMessage(e)
-        + ")", Duration.ofSeconds(2));
+    return Incidents.unavailable("the job's supervisor did not answer in time", e,
+        Duration.ofSeconds(2));
   }
 
   static HttpResponse badParam(String name, String message) {
     return Json.problem(StatusCodes.BAD_REQUEST, "invalid-parameter", "Invalid parameter",
         "query parameter '" + name + "' " + message, Map.of("parameter", name));
-  }
-
-  static String rootMessage(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
-    }
-    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
   }
 }

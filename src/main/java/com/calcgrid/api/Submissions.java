@@ -197,10 +197,9 @@ public final class Submissions extends AllDirectives {
                   : entity(id).ask(JobSupervisor.GetJob::new, settings.askTimeout())
                       .thenApply(r -> existing(r.job())));
         })
-        .exceptionally(e -> Json.unavailable("the job could not be stored in time ("
-            + JobRoutes.rootMessage(e) + "); it may still have been accepted as " + id
-            + ": check GET /api/v1/jobs/" + id + " before submitting again",
-            Duration.ofSeconds(2)));
+        .exceptionally(e -> Incidents.unavailable("the job could not be stored in time; it "
+            + "may still have been accepted as " + id + ": check GET /api/v1/jobs/" + id
+            + " before submitting again", e, Duration.ofSeconds(2)));
   }
 
   private static HttpResponse accepted(String id, String name, int taskCount, Instant at) {
@@ -238,7 +237,7 @@ public final class Submissions extends AllDirectives {
       return Json.problem(StatusCodes.REQUEST_TIMEOUT, "body-timeout", "Request body too slow",
           "the request body did not arrive in time");
     }
-    return Json.unavailable("the submission failed: " + JobRoutes.rootMessage(e),
+    return Incidents.unavailable("the submission could not be completed", e,
         Duration.ofSeconds(2));
   }
 
