@@ -247,7 +247,8 @@ public final class CalcGridNode implements AutoCloseable {
     Submissions submissions = new Submissions(sharding, index, keys, functions, parser, limits,
         admission, new Submissions.Settings(ask, limit.getDuration("body-read-timeout"),
             config.getBytes("calcgrid.http.max-body"), limit.getInt("max-running-jobs-per-tenant"),
-            limit.getInt("max-running-jobs")));
+            limit.getInt("max-running-jobs"),
+            config.getDuration("calcgrid.idempotency.keep-for")));
     JobRoutes jobs = new JobRoutes(sharding, index, submissions, auth,
         new JobRoutes.Settings(ask, config.getInt("calcgrid.http.default-page"),
             config.getInt("calcgrid.http.max-page")),

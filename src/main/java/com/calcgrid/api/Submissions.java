@@ -51,9 +51,11 @@ public final class Submissions extends AllDirectives {
    * @param maxBody the largest body read, in bytes ({@code calcgrid.http.max-body})
    * @param maxRunningPerTenant jobs of one tenant that may run at once, cluster-wide
    * @param maxRunning jobs that may run at once in the whole cluster
+   * @param keysKeptFor how long an Idempotency-Key replays its job; after that the key makes
+   *     a new one
    */
   public record Settings(Duration askTimeout, Duration bodyTimeout, long maxBody,
-      int maxRunningPerTenant, int maxRunning) {}
+      int maxRunningPerTenant, int maxRunning, Duration keysKeptFor) {}
 
   private final ClusterSharding sharding;
   private final JobIndex index;
@@ -125,15 +127,17 @@ public final class Submissions extends AllDirectives {
       return validated(body, graph -> create(caller, UUID.randomUUID().toString(), graph));
     }
     String sha = IdempotencyKeys.sha256Hex(body);
-    return keys.find(caller.tenant(), key).thenCompose(earlier -> {
+    Instant now = Instant.now();
+    Instant notBefore = now.minus(settings.keysKeptFor());
+    return keys.find(caller.tenant(), key, notBefore).thenCompose(earlier -> {
       if (earlier != null) {
         return replay(caller, earlier, sha, body);
       }
       return validated(body, graph -> {
-        String id = IdempotencyKeys.jobIdFor(caller.tenant(), key, sha);
+        String id = IdempotencyKeys.jobIdFor(caller.tenant(), key, sha, now);
         // the key is stored before the job: a crash in between leaves a key whose job a retry
         // creates under the same id
-        return keys.claim(new IdempotencyKeys.Key(caller.tenant(), key, sha, id, Instant.now()))
+        return keys.claim(new IdempotencyKeys.Key(caller.tenant(), key, sha, id, now), notBefore)
             .thenCompose(stored -> stored.jobId().equals(id)
                 ? create(caller, id, graph) : replay(caller, stored, sha, body));
       });
@@ -149,11 +153,14 @@ public final class Submissions extends AllDirectives {
               + earlier.createdAt() + " with a different request body; use a new key for a "
               + "new submission", Map.of("jobId", earlier.jobId())));
     }
-    return entity(earlier.jobId()).ask(JobSupervisor.GetJob::new, settings.askTimeout())
-        .thenCompose(reply -> reply.job() != null
-            ? done(existing(reply.job()))
-            // the key was stored but its job was not (refused, or the node stopped in between)
-            : validated(body, graph -> create(caller, earlier.jobId(), graph)));
+    // the key was stored but its job was not (refused, or the node stopped in between): a job
+    // the index does not list was never acknowledged, and its supervisor need not be started
+    return index.tenantOf(earlier.jobId()).thenCompose(listed -> listed.isEmpty()
+        ? validated(body, graph -> create(caller, earlier.jobId(), graph))
+        : entity(earlier.jobId()).ask(JobSupervisor.GetJob::new, settings.askTimeout())
+            .thenCompose(reply -> reply.job() != null
+                ? done(existing(reply.job()))
+                : validated(body, graph -> create(caller, earlier.jobId(), graph))));
   }
 
   private CompletionStage<HttpResponse> validated(byte[] body,
