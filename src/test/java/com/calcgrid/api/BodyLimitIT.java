@@ -18,7 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -184,8 +183,7 @@ class BodyLimitIT {
     HttpResponse<String> health = api.get("/health/ready");
     assertEquals(200, health.statusCode(), health.body());
     assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5));
-    CompletableFuture<String> id = CompletableFuture.completedFuture(
-        api.submit("{\"tasks\": [{\"id\": \"a\", \"fn\": \"util.sum\"}]}"));
-    api.awaitFinished(id.get(), Duration.ofSeconds(60));
+    String id = api.submit("{\"tasks\": [{\"id\": \"a\", \"fn\": \"util.sum\"}]}");
+    api.awaitFinished(id, Duration.ofSeconds(60));
   }
 }
