@@ -272,7 +272,9 @@ public final class CalcGridNode implements AutoCloseable {
     ClusterSharding sharding = ClusterSharding.get(system);
     Submissions submissions = new Submissions(sharding, index, keys, functions, parser, limits,
         admission, new Submissions.Settings(ask, limit.getDuration("body-read-timeout"),
-            limit.getInt("max-running-jobs-per-tenant"), limit.getInt("max-running-jobs")));
+            config.getBytes("calcgrid.http.max-body"), limit.getInt("max-running-jobs-per-tenant"),
+            limit.getInt("max-running-jobs"),
+            config.getDuration("calcgrid.idempotency.keep-for")));
     JobRoutes jobs = new JobRoutes(sharding, index, submissions, auth,
         new JobRoutes.Settings(ask, config.getInt("calcgrid.http.default-page"),
             config.getInt("calcgrid.http.max-page")),
@@ -284,7 +286,8 @@ public final class CalcGridNode implements AutoCloseable {
     MetricsRoutes metrics = new MetricsRoutes(NodeMetrics.get(system));
     ClusterRoutes cluster = new ClusterRoutes(system, new ClusterView(system,
         config.getDuration("calcgrid.http.cluster-probe-timeout")),
-        AdminCheck.named(config.getString("calcgrid.http.admin-clients")), auth);
+        AdminCheck.named(config.getString("calcgrid.http.admin-clients")), auth,
+        config.getBoolean("calcgrid.http.admin-without-auth"));
     Route root = roles.contains(Role.API)
         ? HttpApi.root(health.routes(), metrics.routes(), jobs.routes(), cluster.routes(),
             new DashboardRoutes(auth).routes())

@@ -9,7 +9,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.apache.pekko.http.javadsl.model.AttributeKeys;
+import org.apache.pekko.http.javadsl.model.HttpMethods;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -31,6 +34,8 @@ import org.slf4j.LoggerFactory;
 public final class Authentication extends AllDirectives {
   private static final Logger log = LoggerFactory.getLogger(Authentication.class);
   private static final String REALM = "calcgrid";
+  private static final Pattern EVENTS_PATH =
+      Pattern.compile("/api/v1/jobs/[A-Za-z0-9_-]{1,64}/events/?");
 
   private final TokenVerifier verifier;
 
@@ -51,8 +56,10 @@ public final class Authentication extends AllDirectives {
     return extractRequest(request -> {
       Optional<String> token = token(request);
       if (token.isEmpty()) {
-        return complete(unauthorized("no bearer token: send 'Authorization: Bearer <token>'",
-            false));
+        boolean inQuery = request.getUri().query().get("access_token").isPresent();
+        return complete(unauthorized("no bearer token: send 'Authorization: Bearer <token>'"
+            + (inQuery ? " (access_token in the query is accepted only to open the WebSocket "
+                + "of GET /api/v1/jobs/{id}/events)" : ""), false));
       }
       Caller caller;
       try {
@@ -60,8 +67,8 @@ public final class Authentication extends AllDirectives {
       } catch (TokenVerifier.Rejected r) {
         log.debug("token rejected: {}", r.getMessage());
         return complete(r.keysUnavailable()
-            ? Json.unavailable("cannot check tokens right now: " + r.getMessage(),
-                Duration.ofSeconds(5))
+            ? Incidents.unavailable("cannot check tokens right now: the token issuer's keys "
+                + "are not available", r, Duration.ofSeconds(5))
             : unauthorized(r.getMessage(), true));
       }
       return inner.apply(caller);
@@ -97,10 +104,21 @@ public final class Authentication extends AllDirectives {
       return bearer ? Optional.of(value.substring(space + 1).strip()).filter(t -> !t.isEmpty())
           : Optional.empty();
     }
-    boolean upgrade = request.getHeader("Upgrade")
-        .map(h -> h.value().toLowerCase(Locale.ROOT).contains("websocket")).orElse(false);
-    return upgrade ? request.getUri().query().get("access_token").filter(t -> !t.isEmpty())
+    return queryTokenAllowed(request)
+        ? request.getUri().query().get("access_token").filter(t -> !t.isEmpty())
         : Optional.empty();
+  }
+
+  /**
+   * Only a real WebSocket upgrade of a job's event stream: a GET that Pekko recognised as a
+   * valid upgrade (not merely one with an {@code Upgrade} header) to
+   * {@code /api/v1/jobs/{id}/events}. Anywhere else a token in a URL would be one more place
+   * for it to leak (proxy logs, browser history) with no need for it.
+   */
+  static boolean queryTokenAllowed(HttpRequest request) {
+    return request.method().equals(HttpMethods.GET)
+        && EVENTS_PATH.matcher(request.getUri().path()).matches()
+        && request.getAttribute(AttributeKeys.webSocketUpgrade).isPresent();
   }
 
   /** RFC 6750: 401 with a Bearer challenge, and the reason in the problem's detail. */

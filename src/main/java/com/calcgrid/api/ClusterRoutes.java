@@ -1,11 +1,13 @@
 package com.calcgrid.api;
 
 import com.calcgrid.api.auth.AccessRole;
+import com.calcgrid.api.auth.Caller;
 import com.calcgrid.cluster.ClusterView;
 import java.net.InetAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.Member;
@@ -25,8 +27,10 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code /api/v1/cluster}: the cluster as this node sees it (members, reachability, worker load,
  * job supervisors per node) for any role, and, for administrators only, asking a member to leave
- * or marking it down. Changing membership needs the admin role (when authentication is on) and
- * passes the network rule of {@link AdminCheck} as well.
+ * or marking it down. Changing membership needs the admin role and passes the network rule of
+ * {@link AdminCheck} as well. With authentication off there is no admin, so it is refused,
+ * unless the operator allows it without a token ({@code calcgrid.http.admin-without-auth}),
+ * when the network rule alone decides.
  */
 public final class ClusterRoutes extends AllDirectives {
   private static final Logger log = LoggerFactory.getLogger(ClusterRoutes.class);
@@ -35,13 +39,19 @@ public final class ClusterRoutes extends AllDirectives {
   private final ClusterView view;
   private final AdminCheck admin;
   private final Authentication auth;
+  private final boolean adminWithoutAuth;
 
+  /**
+   * @param adminWithoutAuth whether, with authentication off, anonymous callers that pass
+   *     {@code admin} may change membership ({@code calcgrid.http.admin-without-auth})
+   */
   public ClusterRoutes(ActorSystem<?> system, ClusterView view, AdminCheck admin,
-      Authentication auth) {
+      Authentication auth, boolean adminWithoutAuth) {
     this.system = system;
     this.view = view;
     this.admin = admin;
     this.auth = auth;
+    this.adminWithoutAuth = adminWithoutAuth;
   }
 
   public Route routes() {
@@ -56,13 +66,22 @@ public final class ClusterRoutes extends AllDirectives {
   }
 
   /**
-   * The admin role when authentication is on; with it off every caller is anonymous and the
-   * network rule of {@link AdminCheck} alone decides.
+   * The admin role when authentication is on. With it off every caller is anonymous: refused,
+   * unless the operator chose to let the network rule of {@link AdminCheck} alone decide.
    */
-  private Route admin(com.calcgrid.api.auth.Caller caller, java.util.function.Supplier<Route> inner) {
-    return auth.enabled()
-        ? auth.authorize(caller, AccessRole.ADMIN, "change cluster membership", inner)
-        : inner.get();
+  private Route admin(Caller caller, Supplier<Route> inner) {
+    if (auth.enabled()) {
+      return auth.authorize(caller, AccessRole.ADMIN, "change cluster membership", inner);
+    }
+    if (adminWithoutAuth) {
+      return inner.get();
+    }
+    return complete(Json.problem(StatusCodes.FORBIDDEN, "forbidden", "Forbidden",
+        "changing cluster membership needs a token with the 'admin' role, and authentication "
+            + "is off on this node; to allow it without a token from the clients that "
+            + "calcgrid.http.admin-clients admits, set calcgrid.http.admin-without-auth = true "
+            + "(CALCGRID_ADMIN_WITHOUT_AUTH)",
+        Map.of("requiredRole", AccessRole.ADMIN.claim())));
   }
 
   private Route administer(HttpRequest request, String member, String action) {

@@ -2,6 +2,7 @@ package com.calcgrid.api;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
@@ -10,16 +11,12 @@ import org.apache.pekko.http.javadsl.server.MethodRejection;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The root route: every resource's routes, with rejections and exceptions answered as
  * {@code application/problem+json} instead of Pekko's plain-text defaults.
  */
 public final class HttpApi extends AllDirectives {
-  private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
-
   private HttpApi() {}
 
   public static Route root(Route first, Route... more) {
@@ -28,28 +25,29 @@ public final class HttpApi extends AllDirectives {
     ExceptionHandler exceptions = exceptions();
     RejectionHandler rejections = rejections();
     Route routes = d.concat(first, more);
-    return d.withRequestTimeoutResponse(request -> Json.unavailable(
+    return d.withRequestTimeoutResponse(request -> Incidents.unavailable(
             "the server did not answer in time; the request may or may not have taken effect",
-            Duration.ofSeconds(2)),
+            new TimeoutException(request.method().name() + " " + request.getUri().path()
+                + " took longer than pekko.http.server.request-timeout"), Duration.ofSeconds(2)),
         () -> d.handleExceptions(exceptions, () -> d.handleRejections(rejections,
             () -> routes)));
   }
 
-  /** 413 for a body over {@code calcgrid.http.max-body}. */
-  static HttpResponse tooLarge(EntityStreamSizeException e) {
+  /**
+   * 413 for a body over {@code calcgrid.http.max-body}: no Retry-After, as the same body is
+   * refused again however long the client waits.
+   */
+  static HttpResponse tooLarge(long limit) {
     return Json.problem(StatusCodes.PAYLOAD_TOO_LARGE, "body-too-large",
-        "Request body too large", "the request body exceeds the limit of " + e.limit()
-            + " bytes (calcgrid.http.max-body)", Map.of("limit", e.limit()));
+        "Request body too large", "the request body exceeds the limit of " + limit
+            + " bytes (calcgrid.http.max-body, CALCGRID_MAX_BODY)",
+        Map.of("limit", limit, "setting", "CALCGRID_MAX_BODY"));
   }
 
   private static ExceptionHandler exceptions() {
     return ExceptionHandler.newBuilder()
-        .match(EntityStreamSizeException.class, e -> new HttpApi().complete(tooLarge(e)))
-        .matchAny(e -> {
-          log.error("request failed", e);
-          return new HttpApi().complete(Json.problem(StatusCodes.INTERNAL_SERVER_ERROR,
-              "internal", "Internal error", "the server failed to answer; see its log"));
-        })
+        .match(EntityStreamSizeException.class, e -> new HttpApi().complete(tooLarge(e.limit())))
+        .matchAny(e -> new HttpApi().complete(Incidents.internal(e)))
         .build();
   }
 

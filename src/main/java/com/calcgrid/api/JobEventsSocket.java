@@ -69,8 +69,8 @@ public final class JobEventsSocket extends AllDirectives {
         if (job == null || !caller.sees(job.tenant())) {
           hubs.tell(new JobEventsHubs.Leave(jobId, outbox));
           return complete(reply.isFailure()
-              ? Json.unavailable("the job's supervisor did not answer in time",
-                  Duration.ofSeconds(2))
+              ? Incidents.unavailable("the job's supervisor did not answer in time",
+                  reply.failed().get(), Duration.ofSeconds(2))
               : Json.notFound("no job '" + jobId + "'"));
         }
         Runnable gone = () -> hubs.tell(new JobEventsHubs.Leave(jobId, outbox));

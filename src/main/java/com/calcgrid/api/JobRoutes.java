@@ -9,6 +9,7 @@ import com.calcgrid.job.JobView;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -18,6 +19,8 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code /api/v1/jobs}: submit, list, inspect, cancel, results, live events. Every route needs
@@ -25,6 +28,7 @@ import org.apache.pekko.http.javadsl.server.Route;
  * does not exist, except to admins.
  */
 public final class JobRoutes extends AllDirectives {
+  private static final Logger log = LoggerFactory.getLogger(JobRoutes.class);
   private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
   private static final int MAX_NAME_FILTER = 200;
 
@@ -75,7 +79,27 @@ public final class JobRoutes extends AllDirectives {
         path("cancel", () -> post(() -> auth.authorize(caller, AccessRole.SUBMITTER,
             "cancel jobs", () -> visible(caller, id, job -> cancel(id))))),
         path("events", () -> get(() -> auth.authorize(caller, AccessRole.VIEWER, "read jobs",
-            () -> events.route(caller, id)))));
+            () -> listed(caller, id, () -> events.route(caller, id))))));
+  }
+
+  /**
+   * 404 unless the job index lists the job for a tenant the caller sees. The supervisor is
+   * never asked about an id nobody submitted: asking starts it (sharding remembers it, and it
+   * reads its journal), so a stream of made-up ids would otherwise write to the database. When
+   * the index cannot answer, the supervisor decides, as before.
+   */
+  private Route listed(Caller caller, String id, Supplier<Route> inner) {
+    return onComplete(index.tenantOf(id), tenant -> {
+      if (tenant.isFailure()) {
+        log.warn("job index lookup of {} failed, asking its supervisor: {}", id,
+            tenant.failed().get().toString());
+        return inner.get();
+      }
+      if (tenant.get().isEmpty() || !caller.sees(tenant.get().get())) {
+        return complete(Json.notFound("no job '" + id + "'"));
+      }
+      return inner.get();
+    });
   }
 
   private Route viewer(Caller caller, String id, Function<JobView, Route> inner) {
@@ -88,7 +112,8 @@ public final class JobRoutes extends AllDirectives {
    * belongs to another tenant, so that job ids of other desks cannot be probed.
    */
   private Route visible(Caller caller, String id, Function<JobView, Route> inner) {
-    return onComplete(entity(id).ask(JobSupervisor.GetJob::new, settings.askTimeout()), reply -> {
+    return listed(caller, id, () -> onComplete(entity(id).ask(JobSupervisor.GetJob::new,
+        settings.askTimeout()), reply -> {
       if (reply.isFailure()) {
         return complete(timeout(reply.failed().get()));
       }
@@ -97,7 +122,7 @@ public final class JobRoutes extends AllDirectives {
         return complete(Json.notFound("no job '" + id + "'"));
       }
       return inner.apply(job);
-    });
+    }));
   }
 
   private Route list(Caller caller) {
@@ -131,7 +156,7 @@ public final class JobRoutes extends AllDirectives {
       return completeWithFuture(index.list(tenant, state,
               name.isEmpty() ? null : name, paging.offset(), paging.limit())
           .thenApply(Json::ok)
-          .exceptionally(e -> Json.unavailable("the job index did not answer: " + rootMessage(e),
+          .exceptionally(e -> Incidents.unavailable("the job index did not answer", e,
               Duration.ofSeconds(2))));
     });
   }
@@ -179,20 +204,12 @@ public final class JobRoutes extends AllDirectives {
   }
 
   private HttpResponse timeout(Throwable e) {
-    return Json.unavailable("the job's supervisor did not answer in time (" + rootMessage(e)
-        + ")", Duration.ofSeconds(2));
+    return Incidents.unavailable("the job's supervisor did not answer in time", e,
+        Duration.ofSeconds(2));
   }
 
   static HttpResponse badParam(String name, String message) {
     return Json.problem(StatusCodes.BAD_REQUEST, "invalid-parameter", "Invalid parameter",
         "query parameter '" + name + "' " + message, Map.of("parameter", name));
-  }
-
-  static String rootMessage(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
-    }
-    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
   }
 }

@@ -18,10 +18,10 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -33,7 +33,6 @@ import org.apache.pekko.http.javadsl.model.headers.Location;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 
 /**
  * {@code POST /api/v1/jobs}: admission (a bounded number of submissions in progress, per node
@@ -49,11 +48,14 @@ public final class Submissions extends AllDirectives {
 
   /**
    * @param bodyTimeout the longest a submission may take to send its body
+   * @param maxBody the largest body read, in bytes ({@code calcgrid.http.max-body})
    * @param maxRunningPerTenant jobs of one tenant that may run at once, cluster-wide
    * @param maxRunning jobs that may run at once in the whole cluster
+   * @param keysKeptFor how long an Idempotency-Key replays its job; after that the key makes
+   *     a new one
    */
-  public record Settings(Duration askTimeout, Duration bodyTimeout, int maxRunningPerTenant,
-      int maxRunning) {}
+  public record Settings(Duration askTimeout, Duration bodyTimeout, long maxBody,
+      int maxRunningPerTenant, int maxRunning, Duration keysKeptFor) {}
 
   private final ClusterSharding sharding;
   private final JobIndex index;
@@ -86,6 +88,16 @@ public final class Submissions extends AllDirectives {
             "Invalid Idempotency-Key", "an Idempotency-Key is 1 to 200 printable ASCII "
                 + "characters without spaces, such as a UUID"));
       }
+      // a body announced too large is refused without a place in the queue, as none of it is
+      // kept; it is read and thrown away (up to a bound) so that the client hears the 413
+      OptionalLong length = request.entity().getContentLengthOption();
+      if (length.isPresent() && length.getAsLong() > settings.maxBody()) {
+        if (length.getAsLong() > settings.maxBody() + BodyReader.DISCARD) {
+          return complete(HttpApi.tooLarge(settings.maxBody()));
+        }
+        return completeWithFuture(BodyReader.discard(request.entity(), length.getAsLong(),
+            settings.bodyTimeout(), mat).thenApply(n -> HttpApi.tooLarge(settings.maxBody())));
+      }
       // the place is taken before the body is read: a refusal costs no memory
       Admission.Entry entry = admission.enter(caller.tenant());
       if (entry.refusal() != null) {
@@ -94,8 +106,11 @@ public final class Submissions extends AllDirectives {
       }
       CompletionStage<HttpResponse> response;
       try {
-        response = request.entity().toStrict(settings.bodyTimeout().toMillis(), mat)
-            .thenCompose(body -> accept(caller, key.orElse(null), body.getData().toArray()));
+        response = BodyReader.read(request.entity(), settings.maxBody(), settings.bodyTimeout(),
+                mat)
+            .thenCompose(body -> body.tooLarge()
+                ? done(HttpApi.tooLarge(settings.maxBody()))
+                : accept(caller, key.orElse(null), body.bytes()));
       } catch (RuntimeException e) {
         entry.permit().release();
         throw e;
@@ -112,15 +127,17 @@ public final class Submissions extends AllDirectives {
       return validated(body, graph -> create(caller, UUID.randomUUID().toString(), graph));
     }
     String sha = IdempotencyKeys.sha256Hex(body);
-    return keys.find(caller.tenant(), key).thenCompose(earlier -> {
+    Instant now = Instant.now();
+    Instant notBefore = now.minus(settings.keysKeptFor());
+    return keys.find(caller.tenant(), key, notBefore).thenCompose(earlier -> {
       if (earlier != null) {
         return replay(caller, earlier, sha, body);
       }
       return validated(body, graph -> {
-        String id = IdempotencyKeys.jobIdFor(caller.tenant(), key, sha);
+        String id = IdempotencyKeys.jobIdFor(caller.tenant(), key, sha, now);
         // the key is stored before the job: a crash in between leaves a key whose job a retry
         // creates under the same id
-        return keys.claim(new IdempotencyKeys.Key(caller.tenant(), key, sha, id, Instant.now()))
+        return keys.claim(new IdempotencyKeys.Key(caller.tenant(), key, sha, id, now), notBefore)
             .thenCompose(stored -> stored.jobId().equals(id)
                 ? create(caller, id, graph) : replay(caller, stored, sha, body));
       });
@@ -136,11 +153,14 @@ public final class Submissions extends AllDirectives {
               + earlier.createdAt() + " with a different request body; use a new key for a "
               + "new submission", Map.of("jobId", earlier.jobId())));
     }
-    return entity(earlier.jobId()).ask(JobSupervisor.GetJob::new, settings.askTimeout())
-        .thenCompose(reply -> reply.job() != null
-            ? done(existing(reply.job()))
-            // the key was stored but its job was not (refused, or the node stopped in between)
-            : validated(body, graph -> create(caller, earlier.jobId(), graph)));
+    // the key was stored but its job was not (refused, or the node stopped in between): a job
+    // the index does not list was never acknowledged, and its supervisor need not be started
+    return index.tenantOf(earlier.jobId()).thenCompose(listed -> listed.isEmpty()
+        ? validated(body, graph -> create(caller, earlier.jobId(), graph))
+        : entity(earlier.jobId()).ask(JobSupervisor.GetJob::new, settings.askTimeout())
+            .thenCompose(reply -> reply.job() != null
+                ? done(existing(reply.job()))
+                : validated(body, graph -> create(caller, earlier.jobId(), graph))));
   }
 
   private CompletionStage<HttpResponse> validated(byte[] body,
@@ -184,10 +204,9 @@ public final class Submissions extends AllDirectives {
                   : entity(id).ask(JobSupervisor.GetJob::new, settings.askTimeout())
                       .thenApply(r -> existing(r.job())));
         })
-        .exceptionally(e -> Json.unavailable("the job could not be stored in time ("
-            + JobRoutes.rootMessage(e) + "); it may still have been accepted as " + id
-            + ": check GET /api/v1/jobs/" + id + " before submitting again",
-            Duration.ofSeconds(2)));
+        .exceptionally(e -> Incidents.unavailable("the job could not be stored in time; it "
+            + "may still have been accepted as " + id + ": check GET /api/v1/jobs/" + id
+            + " before submitting again", e, Duration.ofSeconds(2)));
   }
 
   private static HttpResponse accepted(String id, String name, int taskCount, Instant at) {
@@ -218,18 +237,14 @@ public final class Submissions extends AllDirectives {
   /** Failures outside the steps above: the body could not be read. */
   private static HttpResponse failed(Throwable e) {
     Throwable t = e;
-    while (t.getCause() != null && !(t instanceof EntityStreamSizeException)
-        && !(t instanceof TimeoutException)) {
+    while (t.getCause() != null && !(t instanceof BodyReader.TooSlow)) {
       t = t.getCause();
     }
-    if (t instanceof EntityStreamSizeException size) {
-      return HttpApi.tooLarge(size);
-    }
-    if (t instanceof TimeoutException) {
+    if (t instanceof BodyReader.TooSlow) {
       return Json.problem(StatusCodes.REQUEST_TIMEOUT, "body-timeout", "Request body too slow",
           "the request body did not arrive in time");
     }
-    return Json.unavailable("the submission failed: " + JobRoutes.rootMessage(e),
+    return Incidents.unavailable("the submission could not be completed", e,
         Duration.ofSeconds(2));
   }
 

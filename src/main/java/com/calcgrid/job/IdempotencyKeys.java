@@ -24,9 +24,14 @@ import javax.sql.DataSource;
  * it created, so a retried submission gets the same job and never starts a second one, also
  * after a restart.
  *
- * <p>The job's id is derived from tenant, key and body hash ({@link #jobIdFor}), so a node that
- * crashes between storing the key and storing the job creates the very same job when the client
- * retries; the supervisor answers a second submission of an id that exists without a second run.
+ * <p>The job's id is stored with the key before the job is created, so a node that crashes
+ * between storing the key and storing the job creates the very same job when the client retries;
+ * the supervisor answers a second submission of an id that exists without a second run.
+ *
+ * <p>A key is kept for {@code calcgrid.idempotency.keep-for}. After that it is gone, whether or
+ * not the hourly purge has removed its row yet: a lookup ignores it, a new claim replaces it,
+ * and the next submission with that key creates a new job (under a new id, as the id depends
+ * on when the key was claimed).
  */
 public final class IdempotencyKeys {
   /** One stored key. */
@@ -43,25 +48,23 @@ public final class IdempotencyKeys {
     this.jdbc = new Jdbc(db, blocking, callTimeout);
   }
 
-  /** The stored key, or null. */
-  public CompletionStage<Key> find(String tenant, String key) {
-    return jdbc.run(c -> read(c, tenant, key));
+  /** The stored key, or null; a key stored before {@code notBefore} has expired: null too. */
+  public CompletionStage<Key> find(String tenant, String key, Instant notBefore) {
+    return jdbc.run(c -> {
+      Key found = read(c, tenant, key);
+      return found == null || found.createdAt().isBefore(notBefore) ? null : found;
+    });
   }
 
   /**
-   * Stores {@code key} unless the tenant already used it; returns what is stored afterwards:
-   * {@code key} itself, or the earlier one (compare its hash and job).
+   * Stores {@code key} unless the tenant already used it since {@code notBefore}; returns what
+   * is stored afterwards: {@code key} itself, or the earlier one (compare its hash and job). A
+   * key stored before {@code notBefore} has expired and is replaced.
    */
-  public CompletionStage<Key> claim(Key key) {
+  public CompletionStage<Key> claim(Key key, Instant notBefore) {
     return jdbc.run(c -> {
-      try (PreparedStatement st = c.prepareStatement("INSERT INTO calcgrid_idempotency "
-          + "(tenant, idem_key, body_sha256, job_id, created_at) VALUES (?, ?, ?, ?, ?)")) {
-        st.setString(1, key.tenant());
-        st.setString(2, key.key());
-        st.setString(3, key.bodySha256());
-        st.setString(4, key.jobId());
-        st.setTimestamp(5, Timestamp.from(key.createdAt()));
-        st.executeUpdate();
+      try {
+        insert(c, key);
         return key;
       } catch (SQLException e) {
         if (!JobIndex.UNIQUE_VIOLATION.equals(e.getSQLState())) {
@@ -71,9 +74,45 @@ public final class IdempotencyKeys {
         if (earlier == null) {
           throw e;
         }
-        return earlier;
+        if (!earlier.createdAt().isBefore(notBefore) || !deleteExpired(c, earlier)) {
+          return earlier;
+        }
+        // the expired key is gone: the claim starts afresh, unless another claim just won
+        try {
+          insert(c, key);
+          return key;
+        } catch (SQLException again) {
+          Key winner = read(c, key.tenant(), key.key());
+          if (winner == null || !JobIndex.UNIQUE_VIOLATION.equals(again.getSQLState())) {
+            throw again;
+          }
+          return winner;
+        }
       }
     });
+  }
+
+  private static void insert(Connection c, Key key) throws SQLException {
+    try (PreparedStatement st = c.prepareStatement("INSERT INTO calcgrid_idempotency "
+        + "(tenant, idem_key, body_sha256, job_id, created_at) VALUES (?, ?, ?, ?, ?)")) {
+      st.setString(1, key.tenant());
+      st.setString(2, key.key());
+      st.setString(3, key.bodySha256());
+      st.setString(4, key.jobId());
+      st.setTimestamp(5, Timestamp.from(key.createdAt()));
+      st.executeUpdate();
+    }
+  }
+
+  /** Removes exactly this stored key (not one claimed since by someone else). */
+  private static boolean deleteExpired(Connection c, Key earlier) throws SQLException {
+    try (PreparedStatement st = c.prepareStatement("DELETE FROM calcgrid_idempotency "
+        + "WHERE tenant = ? AND idem_key = ? AND job_id = ?")) {
+      st.setString(1, earlier.tenant());
+      st.setString(2, earlier.key());
+      st.setString(3, earlier.jobId());
+      return st.executeUpdate() == 1;
+    }
   }
 
   /** Forgets keys stored before {@code before}; returns how many. */
@@ -87,10 +126,15 @@ public final class IdempotencyKeys {
     });
   }
 
-  /** The id of the job a tenant's key and body create: the same inputs, the same id. */
-  public static String jobIdFor(String tenant, String key, String bodySha256) {
+  /**
+   * The id of the job a tenant's key and body create when the key is claimed at
+   * {@code claimedAt}: the same inputs, the same id; the same key claimed again after it
+   * expired, a new id.
+   */
+  public static String jobIdFor(String tenant, String key, String bodySha256,
+      Instant claimedAt) {
     byte[] h = sha256(("calcgrid-idempotency\u0000" + tenant + "\u0000" + key + "\u0000"
-        + bodySha256).getBytes(StandardCharsets.UTF_8));
+        + bodySha256 + "\u0000" + claimedAt.toEpochMilli()).getBytes(StandardCharsets.UTF_8));
     h[6] = (byte) ((h[6] & 0x0f) | 0x80); // RFC 9562 version 8: custom
     h[8] = (byte) ((h[8] & 0x3f) | 0x80); // RFC 4122 variant
     ByteBuffer b = ByteBuffer.wrap(h);

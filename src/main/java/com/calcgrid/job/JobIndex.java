@@ -10,8 +10,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import javax.sql.DataSource;
@@ -36,8 +39,17 @@ public final class JobIndex {
   /** A page of the listing, newest first. */
   public record Page(List<Entry> jobs, int offset, int limit, boolean more) {}
 
+  /** Ids found by {@link #tenantOf}, least recently asked first; at most this many. */
+  private static final int KNOWN_TENANTS = 10_000;
+
   private final Jdbc jdbc;
   private final IndexWrites writes;
+  private final Map<String, String> knownTenants = new LinkedHashMap<>(256, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+      return size() > KNOWN_TENANTS;
+    }
+  };
 
   public JobIndex(DataSource db, Executor blocking) {
     this(db, blocking, Jdbc.DEFAULT_TIMEOUT);
@@ -145,6 +157,9 @@ public final class JobIndex {
    * still be on its way to the supervisor.
    */
   public CompletionStage<Void> forget(String id, Instant submittedBefore) {
+    synchronized (knownTenants) {
+      knownTenants.remove(id);
+    }
     return jdbc.run(c -> {
       try (PreparedStatement st = c.prepareStatement("DELETE FROM calcgrid_jobs WHERE id = ? "
           + "AND state = ? AND submitted_at < ?")) {
@@ -154,6 +169,38 @@ public final class JobIndex {
         st.executeUpdate();
       }
       return null;
+    });
+  }
+
+  /**
+   * The tenant of a listed job, empty when no job has this id. A job is listed before it is
+   * acknowledged ({@link #admit} completes once its row is durable), so a job a client was told
+   * about is always found. Found ids are remembered (a job's id and tenant never change); ids
+   * not found are asked again, as they may be listed a moment later.
+   */
+  public CompletionStage<Optional<String>> tenantOf(String id) {
+    String known;
+    synchronized (knownTenants) {
+      known = knownTenants.get(id);
+    }
+    if (known != null) {
+      return CompletableFuture.completedFuture(Optional.of(known));
+    }
+    return jdbc.run(c -> {
+      try (PreparedStatement st = c.prepareStatement(
+          "SELECT tenant FROM calcgrid_jobs WHERE id = ?")) {
+        st.setString(1, id);
+        try (ResultSet rs = st.executeQuery()) {
+          if (!rs.next()) {
+            return Optional.<String>empty();
+          }
+          String tenant = rs.getString(1);
+          synchronized (knownTenants) {
+            knownTenants.put(id, tenant);
+          }
+          return Optional.of(tenant);
+        }
+      }
     });
   }
 

@@ -11,10 +11,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jose.PlainHeader;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
+import java.io.InputStream;
+import java.net.Socket;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -162,5 +167,59 @@ class AuthIT {
     HttpResponse<String> down = as(Tokens.token("ada", "ops", "admin")).post(stranger, "");
     assertEquals(404, down.statusCode(), down.body());
     assertTrue(down.body().contains("no cluster member"), down.body());
+  }
+
+  /**
+   * The token in the query opens a job's event stream and nothing else: an {@code Upgrade}
+   * header on any other request, or on the events path without a real WebSocket handshake,
+   * does not make the query token count.
+   */
+  @Test
+  void aQueryTokenCountsOnlyForTheEventsWebSocket() throws Exception {
+    String submitter = Tokens.token("sam", "desk-a", "submitter");
+    String job = as(submitter).submit(GRAPH);
+    String upgrade = "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n";
+    String q = "?access_token=" + submitter;
+    assertTrue(raw("GET /api/v1/jobs" + q, upgrade).startsWith("HTTP/1.1 401"));
+    assertTrue(raw("GET /api/v1/jobs/" + job + q, upgrade).startsWith("HTTP/1.1 401"));
+    assertTrue(raw("GET /api/v1/jobs/" + job + "/results" + q, upgrade)
+        .startsWith("HTTP/1.1 401"));
+    assertTrue(raw("POST /api/v1/jobs" + q, upgrade + "Content-Type: application/json\r\n"
+        + "Content-Length: " + GRAPH.length() + "\r\n\r\n" + GRAPH).startsWith("HTTP/1.1 401"));
+    assertTrue(raw("POST /api/v1/jobs/" + job + "/cancel" + q, upgrade)
+        .startsWith("HTTP/1.1 401"));
+    // the events path, but no handshake: only an Upgrade header
+    String fake = raw("GET /api/v1/jobs/" + job + "/events" + q, "Upgrade: websocket\r\n");
+    assertTrue(fake.startsWith("HTTP/1.1 401"), fake);
+    assertTrue(fake.contains("accepted only to open the WebSocket"), fake);
+    // the real handshake on the events path is let in
+    String real = raw("GET /api/v1/jobs/" + job + "/events" + q, upgrade);
+    assertTrue(real.startsWith("HTTP/1.1 101"), real);
+  }
+
+  /** Sends one request with {@code headers} (and any body after them), returns the head. */
+  private String raw(String requestLine, String headers) throws Exception {
+    String request = requestLine + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        + (headers.contains("\r\n\r\n") ? headers : headers + "\r\n");
+    try (Socket s = new Socket("127.0.0.1", node.httpPort())) {
+      s.setSoTimeout(10_000);
+      s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+      s.getOutputStream().flush();
+      InputStream in = s.getInputStream();
+      StringBuilder head = new StringBuilder();
+      while (!head.toString().endsWith("\r\n\r\n")) {
+        int c = in.read();
+        if (c < 0) {
+          break;
+        }
+        head.append((char) c);
+      }
+      Matcher length = Pattern
+          .compile("(?i)content-length: *(\\d+)").matcher(head);
+      byte[] body = length.find() ? in.readNBytes(Integer.parseInt(length.group(1)))
+          : new byte[0];
+      return head + new String(body, StandardCharsets.UTF_8);
+    }
   }
 }

@@ -62,11 +62,14 @@ class ClusterRoutesIT {
     first.put("pekko.cluster.jmx.multi-mbeans-in-same-jvm", "on");
     // /metrics reads the job counts in the background: often, so the test need not wait long
     first.put("calcgrid.metrics.jobs-refresh", "200ms");
+    // authentication is off here: the network rule alone decides who may change membership
+    first.put("calcgrid.http.admin-without-auth", true);
     a = TestNodes.start(data, first, null);
     Map<String, Object> second = new HashMap<>();
     second.put("pekko.cluster.seed-nodes", seeds);
     second.put("calcgrid.roles", "api,worker");
     second.put("calcgrid.http.admin-clients", "none");
+    second.put("calcgrid.http.admin-without-auth", true);
     second.put("pekko.cluster.jmx.multi-mbeans-in-same-jvm", "on");
     second.put("calcgrid.metrics.jobs-refresh", "200ms");
     b = TestNodes.start(data, second, null);

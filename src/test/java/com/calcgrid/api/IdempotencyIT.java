@@ -13,7 +13,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -99,7 +104,7 @@ class IdempotencyIT {
   /**
    * A key whose job was never stored (here: refused for the running limit; the same holds for a
    * node that stopped between storing the key and the job) creates its job on the next retry,
-   * under the id derived from tenant, key and body, and only once.
+   * under the id stored with the key, and only once.
    */
   @Test
   void aKeyWithoutItsJobCreatesTheJobOnRetry() throws Exception {
@@ -111,16 +116,75 @@ class IdempotencyIT {
       assertEquals(429, refused.statusCode(), refused.body());
 
       assertEquals(200, api.post("/api/v1/jobs/" + blocker + "/cancel", "").statusCode());
-      String expected = IdempotencyKeys.jobIdFor("desk-c", "retry-me",
-          IdempotencyKeys.sha256Hex(GRAPH.getBytes(StandardCharsets.UTF_8)));
       HttpResponse<String> created = Api.await(() -> post(api, "retry-me", GRAPH), WAIT,
           r -> r.statusCode() != 429);
       assertEquals(202, created.statusCode(), created.body());
-      assertEquals(expected, Api.json(created).get("id").asText());
+      // the id stored with the key when it was first claimed
+      String expected = Api.json(created).get("id").asText();
+      assertEquals(expected, IdempotencyKeys.jobIdFor("desk-c", "retry-me",
+          IdempotencyKeys.sha256Hex(GRAPH.getBytes(StandardCharsets.UTF_8)), claimedAt(node,
+              "desk-c", "retry-me")));
       HttpResponse<String> again = post(api, "retry-me", GRAPH);
       assertEquals(200, again.statusCode(), again.body());
       assertEquals(expected, Api.json(again).get("id").asText());
       assertTrue(api.awaitFinished(expected, WAIT).get("state").asText().equals("SUCCEEDED"));
+    }
+  }
+
+  /** When the key was claimed, as stored in the node's database. */
+  private static Instant claimedAt(CalcGridNode node, String tenant, String key)
+      throws Exception {
+    String url = node.system().settings().config().getString("calcgrid.db.url");
+    try (Connection c = DriverManager.getConnection(url, "sa", "");
+        PreparedStatement st = c.prepareStatement("SELECT created_at FROM calcgrid_idempotency "
+            + "WHERE tenant = ? AND idem_key = ?")) {
+      st.setString(1, tenant);
+      st.setString(2, key);
+      try (ResultSet rs = st.executeQuery()) {
+        assertTrue(rs.next(), "no key " + key);
+        return rs.getTimestamp(1).toInstant();
+      }
+    }
+  }
+
+  /**
+   * After {@code keep-for} a key no longer replays its job: the same key and body make a new
+   * job, which the key then replays, and a different body is no conflict.
+   */
+  @Test
+  void anExpiredKeyMakesANewJob() throws Exception {
+    Map<String, Object> s = settings();
+    s.put("calcgrid.limits.max-running-jobs-per-tenant", 10);
+    s.put("calcgrid.idempotency.keep-for", "2s");
+    try (CalcGridNode node = TestNodes.h2(s)) {
+      Api api = desk(node, "desk-e");
+      HttpResponse<String> first = post(api, "short-lived", GRAPH);
+      assertEquals(202, first.statusCode(), first.body());
+      String old = Api.json(first).get("id").asText();
+      HttpResponse<String> replayed = post(api, "short-lived", GRAPH);
+      Instant firstAt = claimedAt(node, "desk-e", "short-lived");
+      if (Instant.now().isBefore(firstAt.plusSeconds(2))) {
+        assertEquals(200, replayed.statusCode(), replayed.body());
+        assertEquals(old, Api.json(replayed).get("id").asText());
+      }
+      // the key's lifetime is a matter of the clock: wait for it, bounded
+      Api.await(Instant::now, WAIT, t -> t.isAfter(firstAt.plusMillis(2100)));
+
+      HttpResponse<String> fresh = post(api, "short-lived", GRAPH);
+      assertEquals(202, fresh.statusCode(), fresh.body());
+      String renewed = Api.json(fresh).get("id").asText();
+      assertNotEquals(old, renewed);
+      HttpResponse<String> again = post(api, "short-lived", GRAPH);
+      assertEquals(200, again.statusCode(), again.body());
+      assertEquals(renewed, Api.json(again).get("id").asText());
+      assertEquals("SUCCEEDED", api.awaitFinished(renewed, WAIT).get("state").asText());
+
+      Instant renewedAt = claimedAt(node, "desk-e", "short-lived");
+      Api.await(Instant::now, WAIT, t -> t.isAfter(renewedAt.plusMillis(2100)));
+      HttpResponse<String> otherBody = post(api, "short-lived",
+          GRAPH.replace("\"value\": 7", "\"value\": 8"));
+      assertEquals(202, otherBody.statusCode(), otherBody.body());
+      assertEquals(3, jobsListed(api));
     }
   }
 }
