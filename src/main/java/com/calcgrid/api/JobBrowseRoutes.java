@@ -73,7 +73,7 @@ final class JobBrowseRoutes extends AllDirectives {
   }
 
   private HttpResponse timeout(Throwable e) {
-    return Json.unavailable("the job's supervisor did not answer in time ("
-        + JobRoutes.rootMessage(e) + ")", Duration.ofSeconds(2));
+    return Incidents.unavailable("the job's supervisor did not answer in time", e,
+        Duration.ofSeconds(2));
   }
 }
