@@ -47,11 +47,12 @@ public final class DashboardRoutes extends AllDirectives {
   }
 
   public Route routes() {
+    // paths before methods: a `get` that passes cancels the 405s of the routes tried before it
     return concat(
-        get(() -> respondWithHeaders(HEADERS, () -> concat(
-            pathSingleSlash(() -> getFromResource("dashboard/index.html",
-                ContentTypes.TEXT_HTML_UTF8)),
-            pathPrefix("ui", () -> getFromResourceDirectory("dashboard"))))),
+        pathSingleSlash(() -> get(() -> respondWithHeaders(HEADERS, () -> getFromResource(
+            "dashboard/index.html", ContentTypes.TEXT_HTML_UTF8)))),
+        pathPrefix("ui", () -> get(() -> respondWithHeaders(HEADERS,
+            () -> getFromResourceDirectory("dashboard")))),
         path(org.apache.pekko.http.javadsl.server.PathMatchers.segment("api").slash("v1")
             .slash("me"), () -> get(() -> auth.authenticated(caller -> complete(
                 Json.ok(me(caller)))))));

@@ -168,6 +168,17 @@ class OpenApiIT {
     exchange(200, api, "GET", "/api/v1/jobs/{jobId}/results",
         "/api/v1/jobs/" + id + "/results?scope=all", null);
     exchange(200, api, "GET", "/api/v1/jobs", "/api/v1/jobs", null);
+    exchange(200, api, "GET", "/api/v1/jobs/{jobId}/tasks", "/api/v1/jobs/" + id
+        + "/tasks?state=FAILED&limit=10", null);
+    exchange(200, api, "GET", "/api/v1/jobs/{jobId}/tasks", "/api/v1/jobs/" + id
+        + "/tasks?template=g", null);
+    exchange(400, api, "GET", "/api/v1/jobs/{jobId}/tasks", "/api/v1/jobs/" + id
+        + "/tasks?state=SOMETIMES", null);
+    exchange(200, api, "GET", "/api/v1/jobs/{jobId}/graph", "/api/v1/jobs/" + id + "/graph",
+        null);
+    exchange(404, api, "GET", "/api/v1/jobs/{jobId}/graph", "/api/v1/jobs/"
+        + java.util.UUID.randomUUID() + "/graph", null);
+    exchange(200, api, "GET", "/api/v1/me", "/api/v1/me", null);
   }
 
   @Test

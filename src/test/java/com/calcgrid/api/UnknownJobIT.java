@@ -68,7 +68,10 @@ class UnknownJobIT {
     try (Connection c = DriverManager.getConnection(dbUrl, "sa", "");
         Statement st = c.createStatement()) {
       for (String table : TABLES) {
-        try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + table)) {
+        // the readiness probe writes its own events (calcgrid-health|...) every few seconds
+        String where = table.equals("\"event_journal\"")
+            ? " WHERE \"persistence_id\" NOT LIKE 'calcgrid-health|%'" : "";
+        try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + table + where)) {
           rs.next();
           counts.put(table, rs.getLong(1));
         }
