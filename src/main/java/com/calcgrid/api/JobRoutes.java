@@ -113,11 +113,16 @@ public final class JobRoutes extends AllDirectives {
         }
         tenant = caller.tenant();
       }
+      String schedule = p.get("schedule");
+      if (schedule != null && !JOB_ID.matcher(schedule).matches()) {
+        return complete(badParam("schedule", "must be a schedule's id, got '" + schedule + "'"));
+      }
       Paging paging = Paging.of(p, settings.defaultPage(), settings.maxPage());
       if (paging.error() != null) {
         return complete(paging.error());
       }
-      return completeWithFuture(index.list(tenant, state, paging.offset(), paging.limit())
+      return completeWithFuture(index.list(tenant, state, schedule, paging.offset(),
+              paging.limit())
           .thenApply(Json::ok)
           .exceptionally(e -> Json.unavailable("the job index did not answer: " + rootMessage(e),
               Duration.ofSeconds(2))));

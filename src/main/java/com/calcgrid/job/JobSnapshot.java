@@ -28,7 +28,8 @@ public record JobSnapshot(
     List<String> nodes,
     Map<Integer, String> errors,
     int[] remainingDeps,
-    int[] unfinished) implements CborSerializable {
+    int[] unfinished,
+    ScheduledRun scheduled) implements CborSerializable {
 
   static JobSnapshot of(JobState s) {
     byte[] status = s.taskStatus.clone();
@@ -40,6 +41,6 @@ public record JobSnapshot(
     return new JobSnapshot(s.jobId, s.tenant, s.graph.spec(), s.status, s.submittedAt,
         s.startedAt, s.finishedAt, s.firstError, status, s.attempts.clone(), s.started.clone(),
         s.finished.clone(), s.node.clone(), s.result.clone(), List.copyOf(s.nodes),
-        new HashMap<>(s.errors), s.remainingDeps.clone(), s.unfinished.clone());
+        new HashMap<>(s.errors), s.remainingDeps.clone(), s.unfinished.clone(), s.scheduled);
   }
 }
