@@ -451,7 +451,8 @@ public final class ScheduleEntity extends EventSourcedBehaviorWithEnforcedReplie
   private ReplyEffect<ScheduleEvent, ScheduleState> decided(ScheduleState s, PreviousChecked c) {
     Firing f = c.firing();
     if (!c.running()) {
-      return record(s, f, null);
+      // the buffered firing goes first; the one at hand is decided after it, against its job
+      return record(s, s.buffered() != null ? s.buffered() : f, null);
     }
     Instant now = now();
     if (f.outcome() == Outcome.BUFFERED) {
