@@ -1,6 +1,7 @@
 package com.calcgrid.schedule;
 
 import com.calcgrid.CborSerializable;
+import com.calcgrid.cluster.NodeAddress;
 import com.calcgrid.cluster.Role;
 import com.calcgrid.metrics.NodeMetrics;
 import com.calcgrid.schedule.Firing.Kind;
@@ -627,6 +628,7 @@ public final class ScheduleEntity extends EventSourcedBehaviorWithEnforcedReplie
     return new ScheduleView(s.id(), s.tenant(), spec.name(), spec.cron(), spec.timeZone(),
         spec.overlap().wire(), spec.catchUpWindow().toString(), spec.startAt(), spec.endAt(),
         s.paused(), s.createdAt(), s.updatedAt(), spec.graph(), next, s.pending(), s.buffered(),
-        last, missed, new ScheduleView.Counts(s.fired(), s.skipped(), s.missedCount()));
+        last, missed, new ScheduleView.Counts(s.fired(), s.skipped(), s.missedCount()),
+        NodeAddress.of(ctx.getSystem().address()));
   }
 }

@@ -263,8 +263,14 @@ class ScheduleIT {
 
   static String create(Api api, String name, String cron, String overlap, String graph,
       String... more) throws Exception {
+    return createWithin(api, name, cron, overlap, graph, "PT60S", more);
+  }
+
+  /** Creates a schedule with the catch-up window {@code window}; returns its id. */
+  static String createWithin(Api api, String name, String cron, String overlap, String graph,
+      String window, String... more) throws Exception {
     String body = "{\"name\": \"" + name + "\", \"cron\": \"" + cron + "\", \"overlap\": \""
-        + overlap + "\", \"catchUpWindow\": \"PT60S\", "
+        + overlap + "\", \"catchUpWindow\": \"" + window + "\", "
         + (more.length > 0 ? more[0] + ", " : "") + "\"graph\": " + graph + "}";
     HttpResponse<String> r = api.post("/api/v1/schedules", body);
     assertEquals(201, r.statusCode(), r.body());
