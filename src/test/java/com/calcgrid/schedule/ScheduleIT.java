@@ -259,6 +259,42 @@ class ScheduleIT {
     assertFalse(schedule(deskA, id).get("paused").asBoolean(), "desk-b changed nothing");
   }
 
+  @Test
+  void theCommandLineCreatesListsPausesResumesTriggersAndDeletes() throws Exception {
+    String token = Tokens.token("alice", "desk-a", "submitter");
+    String url = "http://127.0.0.1:" + node.httpPort();
+    String created = cli("create", TestNodes.projectFile(
+        "docs/examples/schedules/eod-risk-weekdays.json").toString(), "--url", url, "--token",
+        token);
+    JsonNode schedule = Api.JSON.readTree(created);
+    String id = schedule.get("id").asText();
+    assertEquals("Europe/London", schedule.get("timeZone").asText());
+    assertTrue(cli("list", "--url", url, "--token", token).contains(id));
+    assertTrue(Api.JSON.readTree(cli("pause", id, "--url", url, "--token", token))
+        .get("paused").asBoolean());
+    assertFalse(Api.JSON.readTree(cli("resume", id, "--url", url, "--token", token))
+        .get("paused").asBoolean());
+    JsonNode fired = Api.JSON.readTree(cli("trigger", id, "--url", url, "--token", token));
+    String job = fired.get("firings").get(0).get("job").asText();
+    assertEquals(id, deskA.awaitJob(job, WAIT, j -> true).get("schedule").asText());
+    cli("delete", id, "--url", url, "--token", token);
+    assertEquals(404, deskA.get("/api/v1/schedules/" + id).statusCode());
+    assertEquals(2, new picocli.CommandLine(new com.calcgrid.Main()).execute("schedule",
+        "pause", id, "--url", url, "--token", token), "a refused request exits with 2");
+  }
+
+  /** Runs {@code calcgrid schedule ARGS...} in this JVM; returns what it printed. */
+  private static String cli(String... args) {
+    java.io.StringWriter out = new java.io.StringWriter();
+    String[] all = new String[args.length + 1];
+    all[0] = "schedule";
+    System.arraycopy(args, 0, all, 1, args.length);
+    int code = new picocli.CommandLine(new com.calcgrid.Main())
+        .setOut(new java.io.PrintWriter(out, true)).execute(all);
+    assertEquals(0, code, String.join(" ", args) + ": " + out);
+    return out.toString();
+  }
+
   // ---- helpers ----
 
   static String create(Api api, String name, String cron, String overlap, String graph,
