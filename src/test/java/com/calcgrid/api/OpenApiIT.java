@@ -29,11 +29,12 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OpenApiIT {
-  private static final List<String> METHODS = List.of("get", "post", "put", "delete");
+  private static final List<String> METHODS = List.of("get", "post", "put", "patch", "delete");
   private CalcGridNode node;
   private Api api;
   private JsonNode spec;
   private String jobId;
+  private String scheduleId;
 
   @BeforeAll
   void start() throws Exception {
@@ -43,6 +44,9 @@ class OpenApiIT {
         TestNodes.projectFile("docs/openapi.yaml").toFile());
     jobId = api.submit("{\"tasks\": [{\"id\": \"a\", \"fn\": \"util.sum\", \"params\": {\"value\": 1}}]}");
     api.awaitFinished(jobId, Duration.ofSeconds(60));
+    scheduleId = Api.json(api.post("/api/v1/schedules", "{\"cron\": \"0 0 12 * * ?\", "
+        + "\"graph\": {\"tasks\": [{\"id\": \"a\", \"fn\": \"util.sum\"}]}}")).get("id")
+        .asText();
   }
 
   @AfterAll
@@ -60,7 +64,8 @@ class OpenApiIT {
         if (op == null || path.getKey().endsWith("/events")) {
           continue; // the WebSocket upgrade is exercised by JobEventsIT
         }
-        String url = path.getKey().replace("{jobId}", jobId).replace("{taskId}", "a");
+        String url = path.getKey().replace("{jobId}", jobId).replace("{taskId}", "a")
+            .replace("{scheduleId}", scheduleId);
         HttpResponse<String> r = send(method, url, op);
         List<String> documented = new ArrayList<>();
         op.get("responses").fieldNames().forEachRemaining(documented::add);
