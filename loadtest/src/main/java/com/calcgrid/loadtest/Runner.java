@@ -33,6 +33,7 @@ public final class Runner {
     ALL.put("subscribers", Api::subscribers);
     ALL.put("submissions", Api::submissions);
     ALL.put("eod", Eod::run);
+    ALL.put("schedules", ScheduleFirings::run);
   }
 
   private Runner() {}
