@@ -69,7 +69,7 @@ class ScheduleIT {
 
   @Test
   void aScheduleEveryTwoSecondsRunsOneJobPerFiring() throws Exception {
-    String id = create(deskA, "every-2s", "*/2 * * * * ?", "skip", QUICK);
+    String id = create(deskA, "every-2s", "*/2 * * * * ?", "allow", QUICK);
     Api.await(() -> jobsOf(deskA, id), WAIT, jobs -> jobs.size() >= 5);
     JsonNode paused = patch(deskA, id, "{\"paused\": true}");
     assertTrue(paused.get("paused").asBoolean());
