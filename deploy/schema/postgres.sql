@@ -71,3 +71,20 @@ CREATE TABLE IF NOT EXISTS public.calcgrid_idempotency (
   PRIMARY KEY (tenant, idem_key)
 );
 CREATE INDEX IF NOT EXISTS calcgrid_idempotency_created_idx ON public.calcgrid_idempotency (created_at);
+-- Jobs started by a schedule name it and the firing's instant (added after the table: ALTER
+-- keeps older databases in step).
+ALTER TABLE public.calcgrid_jobs ADD COLUMN IF NOT EXISTS schedule_id VARCHAR(64);
+ALTER TABLE public.calcgrid_jobs ADD COLUMN IF NOT EXISTS scheduled_for TIMESTAMPTZ;
+CREATE INDEX IF NOT EXISTS calcgrid_jobs_schedule_idx ON public.calcgrid_jobs (schedule_id, scheduled_for);
+-- Schedules, for listing per tenant and waking at start; each schedule's journal is the truth.
+CREATE TABLE IF NOT EXISTS public.calcgrid_schedules (
+  id VARCHAR(64) PRIMARY KEY,
+  tenant VARCHAR(128) NOT NULL,
+  name VARCHAR(200) NOT NULL,
+  cron VARCHAR(200) NOT NULL,
+  time_zone VARCHAR(64) NOT NULL,
+  overlap VARCHAR(32) NOT NULL,
+  paused BOOLEAN NOT NULL,
+  created_at TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX IF NOT EXISTS calcgrid_schedules_tenant_idx ON public.calcgrid_schedules (tenant, created_at);

@@ -11,6 +11,7 @@ import com.calcgrid.api.JobEventsSocket;
 import com.calcgrid.api.JobRoutes;
 import com.calcgrid.api.Json;
 import com.calcgrid.api.MetricsRoutes;
+import com.calcgrid.api.ScheduleRoutes;
 import com.calcgrid.api.Submissions;
 import com.calcgrid.api.auth.AuthSettings;
 import com.calcgrid.api.auth.BindPolicy;
@@ -32,6 +33,7 @@ import com.calcgrid.job.JobSupervisor;
 import com.calcgrid.logging.NodeLogging;
 import com.calcgrid.metrics.JobCounts;
 import com.calcgrid.metrics.NodeMetrics;
+import com.calcgrid.schedule.Schedules;
 import com.calcgrid.store.Database;
 import com.calcgrid.store.DatabaseSettings;
 import com.calcgrid.worker.WorkerAgent;
@@ -203,8 +205,10 @@ public final class CalcGridNode implements AutoCloseable {
             functions, Json.MAPPER), "worker", Props.empty());
       }
 
+      Schedules schedules = Schedules.start(system, config, index, keys, functions,
+          db.dataSource(), blocking);
       HttpServer server = bindHttp(system, config, index, keys, functions,
-          new Authentication(verifier), roles);
+          new Authentication(verifier), roles, schedules);
       ServerBinding binding = server.binding();
       PekkoManagement.get(system).start().toCompletableFuture().get(30, TimeUnit.SECONDS);
       if (bootstrap) {
@@ -256,8 +260,8 @@ public final class CalcGridNode implements AutoCloseable {
 
   /** Every node serves health checks and metrics; only api nodes serve the job and cluster API. */
   private static HttpServer bindHttp(ActorSystem<Void> system, Config config, JobIndex index,
-      IdempotencyKeys keys, FunctionRegistry functions, Authentication auth, Set<Role> roles)
-      throws Exception {
+      IdempotencyKeys keys, FunctionRegistry functions, Authentication auth, Set<Role> roles,
+      Schedules schedules) throws Exception {
     Duration ask = config.getDuration("calcgrid.http.ask-timeout");
     Config graph = config.getConfig("calcgrid.graph");
     Config sizes = config.getConfig("calcgrid.limits");
@@ -288,9 +292,13 @@ public final class CalcGridNode implements AutoCloseable {
         config.getDuration("calcgrid.http.cluster-probe-timeout")),
         AdminCheck.named(config.getString("calcgrid.http.admin-clients")), auth,
         config.getBoolean("calcgrid.http.admin-without-auth"));
+    ScheduleRoutes scheduleRoutes = new ScheduleRoutes(sharding, schedules.index(), index,
+        schedules.requests(), auth, new ScheduleRoutes.Settings(ask,
+            limit.getDuration("body-read-timeout"), config.getInt("calcgrid.http.default-page"),
+            config.getInt("calcgrid.http.max-page")));
     Route root = roles.contains(Role.API)
         ? HttpApi.root(health.routes(), metrics.routes(), jobs.routes(), cluster.routes(),
-            new DashboardRoutes(auth).routes())
+            scheduleRoutes.routes(), new DashboardRoutes(auth).routes())
         : HttpApi.root(health.routes(), metrics.routes());
     ServerBinding binding = Http.get(system)
         .newServerAt(config.getString("calcgrid.host"), config.getInt("calcgrid.http.port"))

@@ -2,14 +2,16 @@ package com.calcgrid;
 
 import com.calcgrid.cli.NodeCommand;
 import com.calcgrid.cli.RunCommand;
+import com.calcgrid.cli.ScheduleCommand;
 import com.calcgrid.cli.SubmitCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code calcgrid} command: {@code node}, {@code run}, {@code submit}. */
+/** The {@code calcgrid} command: {@code node}, {@code run}, {@code submit}, {@code schedule}. */
 @Command(name = "calcgrid", mixinStandardHelpOptions = true, version = "CalcGrid 0.1.0",
     description = "Distributed calculation orchestrator.",
-    subcommands = {NodeCommand.class, RunCommand.class, SubmitCommand.class})
+    subcommands = {NodeCommand.class, RunCommand.class, SubmitCommand.class,
+        ScheduleCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {

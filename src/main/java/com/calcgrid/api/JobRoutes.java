@@ -149,12 +149,16 @@ public final class JobRoutes extends AllDirectives {
         }
         tenant = caller.tenant();
       }
+      String schedule = p.get("schedule");
+      if (schedule != null && !JOB_ID.matcher(schedule).matches()) {
+        return complete(badParam("schedule", "must be a schedule's id, got '" + schedule + "'"));
+      }
       Paging paging = Paging.of(p, settings.defaultPage(), settings.maxPage());
       if (paging.error() != null) {
         return complete(paging.error());
       }
       return completeWithFuture(index.list(tenant, state,
-              name.isEmpty() ? null : name, paging.offset(), paging.limit())
+              name.isEmpty() ? null : name, schedule, paging.offset(), paging.limit())
           .thenApply(Json::ok)
           .exceptionally(e -> Incidents.unavailable("the job index did not answer", e,
               Duration.ofSeconds(2))));

@@ -46,7 +46,7 @@ final class IndexWrites {
   private sealed interface Write {}
 
   private record Admit(String id, String tenant, String name, int taskCount,
-      Instant submittedAt, int maxRunningPerTenant, int maxRunning,
+      Instant submittedAt, int maxRunningPerTenant, int maxRunning, ScheduledRun scheduled,
       CompletableFuture<Decision> done) implements Write {}
 
   private record Finish(String id, JobStatus state, long finishedAt,
@@ -71,10 +71,10 @@ final class IndexWrites {
   }
 
   CompletionStage<Decision> admit(String id, String tenant, String name, int taskCount,
-      Instant submittedAt, int maxRunningPerTenant, int maxRunning) {
+      Instant submittedAt, int maxRunningPerTenant, int maxRunning, ScheduledRun scheduled) {
     CompletableFuture<Decision> done = new CompletableFuture<>();
     enqueue(new Admit(id, tenant, name, taskCount, submittedAt, maxRunningPerTenant, maxRunning,
-        done));
+        scheduled, done));
     // a slow database answers the submission with 503 in time; the admission is then dropped
     // from any batch not yet written (see expired), as nobody waits for it any more
     done.orTimeout(callTimeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -253,7 +253,7 @@ final class IndexWrites {
         Decision d = decide(a, listedNow.contains(a.id()) || isListed(c, a), counts);
         if (d.outcome() == Admitted.ADMITTED) {
           JobIndex.bindInsert(insert, a.id(), a.tenant(), a.name(), a.taskCount(),
-              a.submittedAt());
+              a.submittedAt(), a.scheduled());
           insert.addBatch();
           rows++;
           listedNow.add(a.id());
@@ -353,7 +353,8 @@ final class IndexWrites {
       return d;
     }
     try {
-      JobIndex.insert(c, a.id(), a.tenant(), a.name(), a.taskCount(), a.submittedAt());
+      JobIndex.insert(c, a.id(), a.tenant(), a.name(), a.taskCount(), a.submittedAt(),
+          a.scheduled());
       return d;
     } catch (SQLException e) {
       if (JobIndex.UNIQUE_VIOLATION.equals(e.getSQLState())) {

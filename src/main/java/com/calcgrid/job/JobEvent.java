@@ -7,9 +7,18 @@ import java.util.List;
 /** What a job supervisor persists. Everything else it knows is derived from these on replay. */
 public sealed interface JobEvent extends CborSerializable {
 
-  /** The graph as posted; expansion is recomputed from it on every recovery. */
-  record JobSubmitted(String jobId, GraphSpec graph, String tenant, long submittedAt)
-      implements JobEvent {}
+  /**
+   * The graph as posted; expansion is recomputed from it on every recovery.
+   *
+   * @param scheduled the schedule's firing that submitted the job; null for other jobs (and in
+   *     events written before schedules existed)
+   */
+  record JobSubmitted(String jobId, GraphSpec graph, String tenant, long submittedAt,
+      ScheduledRun scheduled) implements JobEvent {
+    public JobSubmitted(String jobId, GraphSpec graph, String tenant, long submittedAt) {
+      this(jobId, graph, tenant, submittedAt, null);
+    }
+  }
 
   /**
    * Outcomes of task attempts that arrived together, written as one row: under load one write

@@ -32,9 +32,12 @@ public final class JobIndex {
   /** SQLSTATE of a duplicate key, in H2 and PostgreSQL alike. */
   static final String UNIQUE_VIOLATION = "23505";
 
-  /** One row of the listing. */
+  /**
+   * One row of the listing. {@code schedule} and {@code scheduledFor} name the schedule's firing
+   * that started the job; both are null for other jobs.
+   */
   public record Entry(String id, String tenant, String name, JobStatus state, int taskCount,
-      Instant submittedAt, Instant finishedAt) {}
+      Instant submittedAt, Instant finishedAt, String schedule, Instant scheduledFor) {}
 
   /** A page of the listing, newest first. */
   public record Page(List<Entry> jobs, int offset, int limit, boolean more) {}
@@ -80,16 +83,22 @@ public final class JobIndex {
    */
   public CompletionStage<Decision> admit(String id, String tenant, String name, int taskCount,
       Instant submittedAt, int maxRunningPerTenant, int maxRunning) {
+    return admit(id, tenant, name, taskCount, submittedAt, maxRunningPerTenant, maxRunning, null);
+  }
+
+  /** As above, for a job that a schedule's firing ({@code scheduled}, may be null) starts. */
+  public CompletionStage<Decision> admit(String id, String tenant, String name, int taskCount,
+      Instant submittedAt, int maxRunningPerTenant, int maxRunning, ScheduledRun scheduled) {
     return writes.admit(id, tenant, name, taskCount, submittedAt, maxRunningPerTenant,
-        maxRunning);
+        maxRunning, scheduled);
   }
 
   static final String LISTED_SQL = "SELECT COUNT(*) FROM calcgrid_jobs WHERE id = ?";
   static final String TENANT_RUNNING_SQL =
       "SELECT COUNT(*) FROM calcgrid_jobs WHERE tenant = ? AND state = ?";
   static final String RUNNING_SQL = "SELECT COUNT(*) FROM calcgrid_jobs WHERE state = ?";
-  static final String INSERT_SQL = "INSERT INTO calcgrid_jobs "
-      + "(id, tenant, name, state, task_count, submitted_at) VALUES (?, ?, ?, ?, ?, ?)";
+  static final String INSERT_SQL = "INSERT INTO calcgrid_jobs (id, tenant, name, state, "
+      + "task_count, submitted_at, schedule_id, scheduled_for) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
   static final String FINISH_SQL =
       "UPDATE calcgrid_jobs SET state = ?, finished_at = ? WHERE id = ? AND state <> ?";
 
@@ -109,27 +118,29 @@ public final class JobIndex {
   public CompletionStage<Void> recordSubmitted(String id, String tenant, String name,
       int taskCount, Instant submittedAt) {
     return jdbc.run(c -> {
-      insert(c, id, tenant, name, taskCount, submittedAt);
+      insert(c, id, tenant, name, taskCount, submittedAt, null);
       return null;
     });
   }
 
   static void insert(Connection c, String id, String tenant, String name, int taskCount,
-      Instant submittedAt) throws SQLException {
+      Instant submittedAt, ScheduledRun scheduled) throws SQLException {
     try (PreparedStatement st = c.prepareStatement(INSERT_SQL)) {
-      bindInsert(st, id, tenant, name, taskCount, submittedAt);
+      bindInsert(st, id, tenant, name, taskCount, submittedAt, scheduled);
       st.executeUpdate();
     }
   }
 
   static void bindInsert(PreparedStatement st, String id, String tenant, String name,
-      int taskCount, Instant submittedAt) throws SQLException {
+      int taskCount, Instant submittedAt, ScheduledRun scheduled) throws SQLException {
     st.setString(1, id);
     st.setString(2, tenant);
     st.setString(3, name);
     st.setString(4, JobStatus.RUNNING.name());
     st.setInt(5, taskCount);
     st.setTimestamp(6, Timestamp.from(submittedAt));
+    st.setString(7, scheduled == null ? null : scheduled.schedule());
+    st.setTimestamp(8, scheduled == null ? null : new Timestamp(scheduled.scheduledFor()));
   }
 
   static void bindFinish(PreparedStatement st, String id, JobStatus state, long finishedAt)
@@ -206,18 +217,19 @@ public final class JobIndex {
 
   /** Newest first; {@code tenant} and {@code state} are optional filters. */
   public CompletionStage<Page> list(String tenant, JobStatus state, int offset, int limit) {
-    return list(tenant, state, null, offset, limit);
+    return list(tenant, state, null, null, offset, limit);
   }
 
   /**
-   * Newest first; {@code tenant}, {@code state} and {@code nameContains} (a substring of the
-   * job's name, any case) are optional filters.
+   * Newest first; {@code tenant}, {@code state}, {@code nameContains} (a substring of the job's
+   * name, any case) and {@code schedule} are optional filters.
    */
   public CompletionStage<Page> list(String tenant, JobStatus state, String nameContains,
-      int offset, int limit) {
+      String schedule, int offset, int limit) {
     return jdbc.run(c -> {
       StringBuilder sql = new StringBuilder("SELECT id, tenant, name, state, task_count, "
-          + "submitted_at, finished_at FROM calcgrid_jobs WHERE 1 = 1");
+          + "submitted_at, finished_at, schedule_id, scheduled_for FROM calcgrid_jobs "
+          + "WHERE 1 = 1");
       List<String> args = new ArrayList<>();
       if (tenant != null) {
         sql.append(" AND tenant = ?");
@@ -232,6 +244,10 @@ public final class JobIndex {
         args.add("%" + nameContains.toLowerCase(java.util.Locale.ROOT)
             .replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%");
       }
+      if (schedule != null) {
+        sql.append(" AND schedule_id = ?");
+        args.add(schedule);
+      }
       sql.append(" ORDER BY submitted_at DESC, id LIMIT ? OFFSET ?");
       try (PreparedStatement st = c.prepareStatement(sql.toString())) {
         int p = 1;
@@ -244,13 +260,38 @@ public final class JobIndex {
         try (ResultSet rs = st.executeQuery()) {
           while (rs.next()) {
             Timestamp fin = rs.getTimestamp(7);
+            Timestamp scheduledFor = rs.getTimestamp(9);
             rows.add(new Entry(rs.getString(1), rs.getString(2), rs.getString(3),
                 JobStatus.valueOf(rs.getString(4)), rs.getInt(5),
-                rs.getTimestamp(6).toInstant(), fin == null ? null : fin.toInstant()));
+                rs.getTimestamp(6).toInstant(), fin == null ? null : fin.toInstant(),
+                rs.getString(8), scheduledFor == null ? null : scheduledFor.toInstant()));
           }
         }
         boolean more = rows.size() > limit;
         return new Page(more ? rows.subList(0, limit) : rows, offset, limit, more);
+      }
+    });
+  }
+
+  /** The listed state of each of {@code ids} that is listed (at most a few hundred ids). */
+  public CompletionStage<Map<String, JobStatus>> states(List<String> ids) {
+    if (ids.isEmpty()) {
+      return java.util.concurrent.CompletableFuture.completedFuture(Map.of());
+    }
+    return jdbc.run(c -> {
+      String marks = String.join(", ", java.util.Collections.nCopies(ids.size(), "?"));
+      try (PreparedStatement st = c.prepareStatement(
+          "SELECT id, state FROM calcgrid_jobs WHERE id IN (" + marks + ")")) {
+        for (int i = 0; i < ids.size(); i++) {
+          st.setString(i + 1, ids.get(i));
+        }
+        Map<String, JobStatus> states = new java.util.HashMap<>();
+        try (ResultSet rs = st.executeQuery()) {
+          while (rs.next()) {
+            states.put(rs.getString(1), JobStatus.valueOf(rs.getString(2)));
+          }
+        }
+        return states;
       }
     });
   }

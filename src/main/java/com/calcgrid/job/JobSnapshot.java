@@ -10,8 +10,8 @@ import java.util.Map;
  * A copy of {@link JobState} for the snapshot store, taken on the actor's thread so that the
  * store serializes a value nobody mutates. Tasks running at the time are stored as READY.
  *
- * <p>{@code lost}, {@code out} and {@code durableDispatch} came later: a snapshot without them
- * loads as no lost workers, nothing out and ordinary dispatch.
+ * <p>{@code lost}, {@code out}, {@code durableDispatch} and {@code scheduled} came later: a
+ * snapshot without them loads as no lost workers, nothing out, ordinary dispatch and no schedule.
  */
 public record JobSnapshot(
     String jobId,
@@ -34,7 +34,8 @@ public record JobSnapshot(
     int[] unfinished,
     byte[] lost,
     long[] out,
-    boolean durableDispatch) implements CborSerializable {
+    boolean durableDispatch,
+    ScheduledRun scheduled) implements CborSerializable {
 
   static JobSnapshot of(JobState s) {
     byte[] status = s.taskStatus.clone();
@@ -47,6 +48,6 @@ public record JobSnapshot(
         s.startedAt, s.finishedAt, s.firstError, status, s.attempts.clone(), s.started.clone(),
         s.finished.clone(), s.node.clone(), s.result.clone(), List.copyOf(s.nodes),
         new HashMap<>(s.errors), s.remainingDeps.clone(), s.unfinished.clone(), s.lost.clone(),
-        s.out.toLongArray(), s.durableDispatch);
+        s.out.toLongArray(), s.durableDispatch, s.scheduled);
   }
 }

@@ -39,6 +39,8 @@ final class JobState {
   long startedAt;
   long finishedAt;
   String firstError;
+  /** The schedule's firing that submitted this job, or null. */
+  ScheduledRun scheduled;
 
   byte[] taskStatus;
   byte[] attempts;
@@ -116,6 +118,7 @@ final class JobState {
   private void onSubmitted(JobSubmitted e) {
     jobId = e.jobId();
     tenant = e.tenant();
+    scheduled = e.scheduled();
     submittedAt = e.submittedAt();
     graph = CompiledGraph.compile(e.graph());
     status = JobStatus.RUNNING;
@@ -343,6 +346,7 @@ final class JobState {
     JobState st = new JobState();
     st.jobId = s.jobId();
     st.tenant = s.tenant();
+    st.scheduled = s.scheduled();
     st.graph = CompiledGraph.compile(s.graph());
     st.status = s.status();
     st.submittedAt = s.submittedAt();

@@ -66,9 +66,17 @@ public final class JobSupervisor
 
   public sealed interface Command extends CborSerializable {}
 
-  /** Store and start a job. Replies once the submission is in the journal. */
-  public record Submit(GraphSpec graph, String tenant, ActorRef<StatusReply<Accepted>> replyTo)
-      implements Command {}
+  /**
+   * Store and start a job. Replies once the submission is in the journal.
+   *
+   * @param scheduled the schedule's firing that submits the job, or null
+   */
+  public record Submit(GraphSpec graph, String tenant, ScheduledRun scheduled,
+      ActorRef<StatusReply<Accepted>> replyTo) implements Command {
+    public Submit(GraphSpec graph, String tenant, ActorRef<StatusReply<Accepted>> replyTo) {
+      this(graph, tenant, null, replyTo);
+    }
+  }
 
   /** @param created false when the job already existed (the same id was submitted before) */
   public record Accepted(String jobId, boolean created) implements CborSerializable {}
@@ -396,7 +404,8 @@ public final class JobSupervisor
   }
 
   private ReplyEffect<JobEvent, JobState> submit(JobState s, Submit c) {
-    return Effect().persist(new JobSubmitted(jobId, c.graph(), c.tenant(), System.currentTimeMillis()))
+    return Effect().persist(new JobSubmitted(jobId, c.graph(), c.tenant(), System.currentTimeMillis(),
+        c.scheduled()))
         .thenRun(st -> {
           ctx.getLog().info("job {} submitted: {} tasks", jobId, st.taskCount());
           timers.startTimerWithFixedDelay(Sweep.INSTANCE, SWEEP_EVERY);

@@ -11,6 +11,8 @@ import java.util.Map;
  * @param error the first terminal task error, when the job failed
  * @param supervisor the node whose job supervisor answered ({@code host:port}); it moves when
  *     that node leaves or dies
+ * @param schedule the id of the schedule whose firing started the job, or null
+ * @param scheduledFor that firing's instant, or null
  */
 public record JobView(
     String id,
@@ -23,4 +25,6 @@ public record JobView(
     Instant startedAt,
     Instant finishedAt,
     String error,
-    String supervisor) implements CborSerializable {}
+    String supervisor,
+    String schedule,
+    Instant scheduledFor) implements CborSerializable {}

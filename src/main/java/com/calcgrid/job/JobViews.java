@@ -27,7 +27,9 @@ final class JobViews {
       }
     }
     return new JobView(s.jobId, s.graph.spec().name(), s.tenant, s.status, s.taskCount(), counts,
-        instant(s.submittedAt), instant(s.startedAt), instant(s.finishedAt), s.firstError, node);
+        instant(s.submittedAt), instant(s.startedAt), instant(s.finishedAt), s.firstError, node,
+        s.scheduled == null ? null : s.scheduled.schedule(),
+        s.scheduled == null ? null : Instant.ofEpochMilli(s.scheduled.scheduledFor()));
   }
 
   TaskView task(JobState s, int i) {

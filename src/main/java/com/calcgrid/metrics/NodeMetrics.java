@@ -71,6 +71,9 @@ public final class NodeMetrics implements Extension {
   private final Gauge slotsBusy;
   private final Gauge slotsOffered;
   private final Gauge waitingJobs;
+  private final Counter scheduleFirings;
+  private final CounterDataPoint scheduleMissed;
+  private final DistributionDataPoint scheduleLateness;
 
   private NodeMetrics(ActorSystem<?> system) {
     dispatched = counter("calcgrid_tasks_dispatched",
@@ -128,6 +131,14 @@ public final class NodeMetrics implements Extension {
         "Slots of this node's worker lent to a supervisor and not yet answered.");
     waitingJobs = gauge("calcgrid_worker_waiting_jobs",
         "Jobs with ready tasks waiting for an offer from this node's worker.");
+    scheduleFirings = Counter.builder().name("calcgrid_schedule_firings")
+        .help("Firings decided by the schedules on this node, by outcome: submitted (a job was "
+            + "accepted), skipped (overlap), refused (running-jobs limit or invalid graph).")
+        .labelNames("outcome").withoutExemplars().register(registry);
+    scheduleMissed = counter("calcgrid_schedule_firings_missed",
+        "Scheduled firings older than their schedule's catch-up window when it could run them.");
+    scheduleLateness = histogram("calcgrid_schedule_lateness_seconds",
+        "Time from a firing's scheduled instant to its job's acceptance.", TASK_SECONDS);
     RuntimeMetrics.register(registry, system);
   }
 
@@ -192,6 +203,25 @@ public final class NodeMetrics implements Extension {
   /** A supervisor started hosting a job (+1) or stopped (-1). */
   public void supervisors(int delta) {
     supervisors.add(delta);
+  }
+
+  // ---- schedules ----
+
+  /** A firing's job was accepted {@code latenessMillis} after the firing's instant. */
+  public void scheduleFired(long latenessMillis) {
+    scheduleFirings.labelValues("submitted").inc();
+    scheduleLateness.observe(Math.max(0, latenessMillis) / 1e3);
+  }
+
+  /** A firing ended without a job: {@code skipped} or {@code refused}. */
+  public void scheduleFiring(String outcome) {
+    scheduleFirings.labelValues(outcome).inc();
+  }
+
+  public void scheduleMissed(long firings) {
+    if (firings > 0) {
+      scheduleMissed.inc(firings);
+    }
   }
 
   // ---- worker agent ----

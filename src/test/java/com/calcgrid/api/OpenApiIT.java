@@ -232,6 +232,32 @@ class OpenApiIT {
     assertEquals(200, api.post("/api/v1/jobs/" + second + "/cancel", "").statusCode());
   }
 
+  @Test
+  void schedulesReadAsDocumented() throws Exception {
+    Api api = as("desk-s", "submitter");
+    String body = "{\"name\": \"noon\", \"cron\": \"0 0 12 * * ?\", \"timeZone\": "
+        + "\"Europe/London\", \"overlap\": \"allow\", \"catchUpWindow\": \"PT60S\", "
+        + "\"graph\": {\"tasks\": [{\"id\": \"a\", \"fn\": \"util.sum\"}]}}";
+    String id = Api.json(exchange(201, api, "POST", "/api/v1/schedules", "/api/v1/schedules",
+        body)).get("id").asText();
+    String one = "/api/v1/schedules/" + id;
+    exchange(400, api, "POST", "/api/v1/schedules", "/api/v1/schedules",
+        body.replace("0 0 12 * * ?", "every noon"));
+    exchange(200, api, "GET", "/api/v1/schedules", "/api/v1/schedules", null);
+    exchange(200, api, "GET", "/api/v1/schedules/{scheduleId}", one, null);
+    exchange(404, api, "GET", "/api/v1/schedules/{scheduleId}", "/api/v1/schedules/"
+        + java.util.UUID.randomUUID(), null);
+    exchange(200, api, "PATCH", "/api/v1/schedules/{scheduleId}", one, "{\"paused\": true}");
+    exchange(200, api, "PATCH", "/api/v1/schedules/{scheduleId}", one, "{\"paused\": false}");
+    exchange(202, api, "POST", "/api/v1/schedules/{scheduleId}/trigger", one + "/trigger", null);
+    exchange(202, api, "POST", "/api/v1/schedules/{scheduleId}/backfill", one + "/backfill",
+        "{\"from\": \"2025-06-02T00:00:00Z\", \"to\": \"2025-06-02T23:59:59Z\"}");
+    exchange(400, api, "POST", "/api/v1/schedules/{scheduleId}/backfill", one + "/backfill",
+        "{\"from\": \"yesterday\"}");
+    exchange(200, api, "GET", "/api/v1/jobs", "/api/v1/jobs?schedule=" + id, null);
+    exchange(204, api, "DELETE", "/api/v1/schedules/{scheduleId}", one, null);
+  }
+
   /** A submission whose body never finishes holds the node's only place: the next is a 503. */
   @Test
   void aFullNodeIsADocumented503() throws Exception {

@@ -35,6 +35,7 @@ public final class Runner {
     ALL.put("eod", Eod::run);
     ALL.put("dashboard", Dashboard::run);
     ALL.put("fuzz", Fuzz::run);
+    ALL.put("schedules", ScheduleFirings::run);
   }
 
   private Runner() {}
