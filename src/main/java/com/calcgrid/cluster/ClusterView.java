@@ -1,7 +1,6 @@
 package com.calcgrid.cluster;
 
 import com.calcgrid.job.JobSupervisor;
-import com.calcgrid.worker.WorkerAgent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -141,11 +140,11 @@ public final class ClusterView {
 
   private CompletionStage<List<Worker>> workers() {
     CompletionStage<Receptionist.Listing> listing = AskPattern.ask(system.receptionist(),
-        reply -> Receptionist.find(WorkerAgent.KEY, reply), timeout, system.scheduler());
+        reply -> Receptionist.find(com.calcgrid.pull.Worker.KEY, reply), timeout, system.scheduler());
     return listing.thenCompose(l -> {
       List<CompletableFuture<Worker>> asks = new ArrayList<>();
       // unreachable ones too: an SRE needs to see the worker that stopped answering
-      for (ActorRef<WorkerAgent.Command> w : l.getAllServiceInstances(WorkerAgent.KEY)) {
+      for (ActorRef<com.calcgrid.pull.Worker> w : l.getAllServiceInstances(com.calcgrid.pull.Worker.KEY)) {
         asks.add(load(w).toCompletableFuture());
       }
       return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(v -> {
@@ -160,9 +159,9 @@ public final class ClusterView {
         "the receptionist did not list the workers: " + rootMessage(e))));
   }
 
-  private CompletionStage<Worker> load(ActorRef<WorkerAgent.Command> worker) {
+  private CompletionStage<Worker> load(ActorRef<com.calcgrid.pull.Worker> worker) {
     Address address = global(worker.path().address());
-    return AskPattern.<WorkerAgent.Command, WorkerAgent.Load>ask(worker, WorkerAgent.GetLoad::new,
+    return AskPattern.<com.calcgrid.pull.Worker, com.calcgrid.pull.Load>ask(worker, com.calcgrid.pull.GetLoad::new,
             timeout, system.scheduler())
         .thenApply(l -> new Worker(address.toString(), l.node(),
             new Load(l.slots(), l.busy(), Math.max(0, l.slots() - l.busy()), l.waitingJobs()),

@@ -6,12 +6,15 @@ import com.calcgrid.job.JobEvent.Outcome;
 import com.calcgrid.job.JobEvent.TaskOutcome;
 import com.calcgrid.job.JobEvent.TasksFinished;
 import com.calcgrid.job.JobSupervisor.Command;
-import com.calcgrid.job.JobSupervisor.SlotsOffered;
-import com.calcgrid.job.JobSupervisor.TaskFinished;
 import com.calcgrid.job.JobUpdate.TaskEvent;
 import com.calcgrid.metrics.NodeMetrics;
-import com.calcgrid.worker.TaskAssignment;
-import com.calcgrid.worker.WorkerAgent;
+import com.calcgrid.pull.CancelJob;
+import com.calcgrid.pull.RequestWork;
+import com.calcgrid.pull.RunTasks;
+import com.calcgrid.pull.SlotsOffered;
+import com.calcgrid.pull.TaskAssignment;
+import com.calcgrid.pull.TaskFinished;
+import com.calcgrid.pull.Worker;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,7 +33,7 @@ import org.apache.pekko.actor.typed.ActorRef;
  */
 final class Dispatch {
   /** @param deadline when, in {@link System#nanoTime()}, its report is overdue */
-  private record InFlight(long dispatchId, ActorRef<WorkerAgent.Command> worker, String node,
+  private record InFlight(long dispatchId, ActorRef<Worker> worker, String node,
       int attempt, long startedAt, long deadline) {}
 
   /**
@@ -41,7 +44,7 @@ final class Dispatch {
    * @param refused some tasks were failed instead of handed out (their inputs were too large):
    *     their outcomes wait in the buffer for a write
    */
-  record Answer(ActorRef<WorkerAgent.Command> agent, WorkerAgent.RunTasks run,
+  record Answer(ActorRef<Worker> agent, RunTasks run,
       List<TaskEvent> started, int[] durable, boolean refused) {}
 
   /** Hand-outs of a worker that is gone. */
@@ -72,7 +75,7 @@ final class Dispatch {
   private int reportedReady;
   private boolean reportedHosted;
   /** Known workers, and whether each has been told that we have ready tasks. */
-  private final Map<ActorRef<WorkerAgent.Command>, Boolean> workers = new HashMap<>();
+  private final Map<ActorRef<Worker>, Boolean> workers = new HashMap<>();
   private final Map<Integer, InFlight> inFlight = new HashMap<>();
   final Set<ActorRef<JobUpdate>> subscribers = new HashSet<>();
   private List<TaskOutcome> pending = new ArrayList<>();
@@ -151,7 +154,7 @@ final class Dispatch {
   }
 
   /** @return true if the worker is new and should be watched */
-  boolean addWorker(ActorRef<WorkerAgent.Command> worker) {
+  boolean addWorker(ActorRef<Worker> worker) {
     return workers.putIfAbsent(worker, Boolean.FALSE) == null;
   }
 
@@ -159,7 +162,7 @@ final class Dispatch {
    * A worker's node is gone: forgets it and returns what it was running, or null if nothing.
    * The supervisor writes the loss ({@link JobEvent.TasksLost}) before it queues them again.
    */
-  Lost workerGone(ActorRef<WorkerAgent.Command> worker) {
+  Lost workerGone(ActorRef<Worker> worker) {
     workers.remove(worker);
     List<Integer> tasks = new ArrayList<>();
     String[] node = {null};
@@ -180,7 +183,7 @@ final class Dispatch {
    * request or offer must not leave ready tasks idle for good.
    */
   void remindWorkers(JobState s) {
-    Set<ActorRef<WorkerAgent.Command>> busy = new HashSet<>();
+    Set<ActorRef<Worker>> busy = new HashSet<>();
     for (InFlight f : inFlight.values()) {
       busy.add(f.worker());
     }
@@ -194,9 +197,9 @@ final class Dispatch {
         || s.ready.peek(s.taskStatus) < 0) {
       return;
     }
-    for (Map.Entry<ActorRef<WorkerAgent.Command>, Boolean> w : workers.entrySet()) {
+    for (Map.Entry<ActorRef<Worker>, Boolean> w : workers.entrySet()) {
       if (!w.getValue()) {
-        w.getKey().tell(new WorkerAgent.RequestWork(jobId, self));
+        w.getKey().tell(new RequestWork(jobId, self));
         w.setValue(Boolean.TRUE);
       }
     }
@@ -261,7 +264,7 @@ final class Dispatch {
         durable[k] = tasks.get(k).task();
       }
     }
-    return new Answer(offer.agent(), new WorkerAgent.RunTasks(jobId, self, offer.slots(), tasks,
+    return new Answer(offer.agent(), new RunTasks(jobId, self, offer.slots(), tasks,
         askAgain, offer.offerId()), started, durable, refused);
   }
 
@@ -471,8 +474,8 @@ final class Dispatch {
 
   /** Interrupts what is running on every worker; their late reports are then ignored. */
   void cancelRunning() {
-    for (ActorRef<WorkerAgent.Command> w : workers.keySet()) {
-      w.tell(new WorkerAgent.CancelJob(jobId));
+    for (ActorRef<Worker> w : workers.keySet()) {
+      w.tell(new CancelJob(jobId));
     }
     inFlight.clear();
   }
