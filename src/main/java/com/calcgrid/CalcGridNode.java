@@ -16,6 +16,7 @@ import com.calcgrid.api.auth.AuthSettings;
 import com.calcgrid.api.auth.BindPolicy;
 import com.calcgrid.api.auth.TokenVerifier;
 import com.calcgrid.calc.DataFiles;
+import com.calcgrid.calc.ExternalFunctions;
 import com.calcgrid.calc.FunctionRegistry;
 import com.calcgrid.calc.process.ProcessAllowlist;
 import com.calcgrid.cluster.ClusterView;
@@ -251,7 +252,8 @@ public final class CalcGridNode implements AutoCloseable {
   public static FunctionRegistry functions(Config config) {
     ProcessAllowlist.install(ProcessAllowlist.fromConfig(config));
     DataFiles.install(DataFiles.fromConfig(config));
-    return FunctionRegistry.load();
+    return FunctionRegistry.load().withExternal(
+        ExternalFunctions.parse(config.getString("calcgrid.external-functions")));
   }
 
   /** Every node serves health checks and metrics; only api nodes serve the job and cluster API. */

@@ -11,6 +11,7 @@ import com.calcgrid.metrics.NodeMetrics;
 import com.calcgrid.pull.CancelJob;
 import com.calcgrid.pull.RequestWork;
 import com.calcgrid.pull.RunTasks;
+import com.calcgrid.pull.Serves;
 import com.calcgrid.pull.SlotsOffered;
 import com.calcgrid.pull.TaskAssignment;
 import com.calcgrid.pull.TaskFinished;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.IntPredicate;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
@@ -77,6 +79,10 @@ final class Dispatch {
   /** Known workers, and whether each has been told that we have ready tasks. */
   private final Map<ActorRef<Worker>, Boolean> workers = new HashMap<>();
   private final Map<Integer, InFlight> inFlight = new HashMap<>();
+  /** What each worker that offered runs, from its last offer (see {@link Serves}). */
+  private final Map<ActorRef<Worker>, Serves> serves = new HashMap<>();
+  /** Per distinct {@link Serves}: which of this job's templates it runs. A handful at most. */
+  private final Map<Serves, boolean[]> templatesServed = new HashMap<>();
   final Set<ActorRef<JobUpdate>> subscribers = new HashSet<>();
   private List<TaskOutcome> pending = new ArrayList<>();
   private final Set<Integer> pendingTasks = new HashSet<>();
@@ -164,6 +170,7 @@ final class Dispatch {
    */
   Lost workerGone(ActorRef<Worker> worker) {
     workers.remove(worker);
+    serves.remove(worker);
     List<Integer> tasks = new ArrayList<>();
     String[] node = {null};
     inFlight.entrySet().removeIf(e -> {
@@ -198,7 +205,9 @@ final class Dispatch {
       return;
     }
     for (Map.Entry<ActorRef<Worker>, Boolean> w : workers.entrySet()) {
-      if (!w.getValue()) {
+      // a worker known to serve none of the ready tasks' functions is left alone until one is
+      IntPredicate fits = fits(s, serves.get(w.getKey()));
+      if (!w.getValue() && (fits == null || s.ready.peek(s.taskStatus, fits) >= 0)) {
         w.getKey().tell(new RequestWork(jobId, self));
         w.setValue(Boolean.TRUE);
       }
@@ -206,6 +215,40 @@ final class Dispatch {
   }
 
   /** Hand-outs this supervisor may still have out (see {@link Limits#maxInFlight}). */
+  /**
+   * Which tasks a worker that serves {@code what} may receive, or null when it may receive any.
+   * Tasks of functions that no connected worker serves simply stay READY: the job waits.
+   */
+  private IntPredicate fits(JobState s, Serves what) {
+    if (what == null || what.everything()) {
+      return null;
+    }
+    if (templatesServed.size() > 64) {
+      templatesServed.clear();
+    }
+    CompiledGraph g = s.graph;
+    boolean[] ok = templatesServed.computeIfAbsent(what, w -> {
+      boolean[] t = new boolean[g.templateCount()];
+      for (int k = 0; k < t.length; k++) {
+        t[k] = w.serves(g.template(k).fn());
+      }
+      return t;
+    });
+    return i -> ok[g.templateOf(i)];
+  }
+
+  private static int next(JobState s, IntPredicate fits) {
+    return fits == null ? s.ready.peek(s.taskStatus) : s.ready.peek(s.taskStatus, fits);
+  }
+
+  private static void take(JobState s, IntPredicate fits) {
+    if (fits == null) {
+      s.ready.poll(s.taskStatus);
+    } else {
+      s.ready.poll(s.taskStatus, fits);
+    }
+  }
+
   private int allowance() {
     return limits.maxInFlight() - inFlight.size() - pending.size();
   }
@@ -224,14 +267,19 @@ final class Dispatch {
     long nowNanos = System.nanoTime();
     long bytes = 0;
     boolean refused = false;
+    IntPredicate fits = null;
+    if (s.status == JobStatus.RUNNING) {
+      serves.put(offer.agent(), offer.serves());
+      fits = fits(s, offer.serves());
+    }
     while (s.status == JobStatus.RUNNING && tasks.size() < want) {
-      int i = s.ready.peek(s.taskStatus);
+      int i = next(s, fits);
       if (i < 0) {
         break;
       }
       long need = inputBytes(s, i);
       if (need > limits.maxInputBytes()) {
-        s.ready.poll(s.taskStatus);
+        take(s, fits);
         refuse(s, i, need, now);
         refused = true;
         continue;
@@ -239,7 +287,7 @@ final class Dispatch {
       if (!tasks.isEmpty() && bytes + need > limits.maxInputBytes()) {
         break;
       }
-      s.ready.poll(s.taskStatus);
+      take(s, fits);
       bytes += need;
       metrics.taskQueueWait(nowNanos - s.ready.polledSince());
       long dispatchId = nextDispatchId++;
@@ -252,7 +300,7 @@ final class Dispatch {
         started.add(new TaskEvent("started", a.taskId(), a.attempt(), now, offer.node(), null));
       }
     }
-    boolean more = s.status == JobStatus.RUNNING && s.ready.peek(s.taskStatus) >= 0;
+    boolean more = s.status == JobStatus.RUNNING && next(s, fits) >= 0;
     // Out of allowance: say no more, and ask again once outcomes are written. Otherwise the
     // agent keeps a supervisor that said "more" in its queue; if not, we must ask again.
     boolean askAgain = more && tasks.size() < allowance;

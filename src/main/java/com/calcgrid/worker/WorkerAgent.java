@@ -7,6 +7,7 @@ import com.calcgrid.pull.GetLoad;
 import com.calcgrid.pull.Load;
 import com.calcgrid.pull.RequestWork;
 import com.calcgrid.pull.RunTasks;
+import com.calcgrid.pull.Serves;
 import com.calcgrid.pull.SlotsOffered;
 import com.calcgrid.pull.TaskAssignment;
 import com.calcgrid.pull.TaskFinished;
@@ -102,6 +103,8 @@ public final class WorkerAgent extends AbstractBehavior<Worker> {
   private final TimerScheduler<Worker> timers;
   private final Duration offerTimeout;
   private final long maxResultBytes;
+  /** Every function but those served outside the JVM. */
+  private final Serves serves;
 
   /** @param node this node's address, reported with every outcome */
   public static Behavior<Worker> create(Settings settings, String node,
@@ -121,6 +124,7 @@ public final class WorkerAgent extends AbstractBehavior<Worker> {
         settings.queueCover().toNanos() / 1e6);
     this.node = node;
     this.functions = functions;
+    this.serves = Serves.allExcept(functions.external().patterns());
     this.mapper = mapper;
     this.calcExecutor = ctx.getSystem().dispatchers()
         .lookup(DispatcherSelector.fromConfig("calcgrid.calc-dispatcher"));
@@ -301,7 +305,7 @@ public final class WorkerAgent extends AbstractBehavior<Worker> {
       offeredTotal += share;
       free -= share;
       timers.startSingleTimer(supervisor, new OfferExpired(supervisor, id), offerTimeout);
-      supervisor.tell(new SlotsOffered(share, getContext().getSelf(), node, id));
+      supervisor.tell(new SlotsOffered(share, getContext().getSelf(), node, id, serves));
     }
     metrics.workerLoad(running.size(), offeredTotal, waiting.size());
   }
