@@ -24,6 +24,8 @@ import com.calcgrid.cluster.NodeAddress;
 import com.calcgrid.cluster.NodeHealth;
 import com.calcgrid.cluster.Role;
 import com.calcgrid.cluster.SeedNodes;
+import com.calcgrid.gateway.GatewaySettings;
+import com.calcgrid.gateway.WorkerGateway;
 import com.calcgrid.graph.GraphLimits;
 import com.calcgrid.graph.GraphParser;
 import com.calcgrid.graph.JsonLimits;
@@ -161,6 +163,7 @@ public final class CalcGridNode implements AutoCloseable {
     FunctionRegistry functions = functions(config);
     // checked before anything starts: limits that do not fit refuse the node (exit 2)
     JobSupervisor.Settings jobSettings = JobSupervisor.Settings.fromConfig(config);
+    GatewaySettings.fromConfig(config);
     Path dataDir = Path.of(config.getString("calcgrid.data-dir"));
     DatabaseSettings dbSettings = DatabaseSettings.fromConfig(config.getConfig("calcgrid.db"));
     if (dbSettings.dialect() == DatabaseSettings.Dialect.H2) {
@@ -292,7 +295,9 @@ public final class CalcGridNode implements AutoCloseable {
         config.getBoolean("calcgrid.http.admin-without-auth"));
     Route root = roles.contains(Role.API)
         ? HttpApi.root(health.routes(), metrics.routes(), jobs.routes(), cluster.routes(),
-            new DashboardRoutes(auth).routes())
+            new DashboardRoutes(auth).routes(),
+            new WorkerGateway(system, GatewaySettings.fromConfig(config), functions, auth,
+                NodeAddress.of(Cluster.get(system).selfMember().address())).routes())
         : HttpApi.root(health.routes(), metrics.routes());
     ServerBinding binding = Http.get(system)
         .newServerAt(config.getString("calcgrid.host"), config.getInt("calcgrid.http.port"))

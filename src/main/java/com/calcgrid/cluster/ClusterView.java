@@ -49,8 +49,13 @@ public final class ClusterView {
 
   public record Load(int slots, int busy, int free, int waitingJobs) {}
 
-  /** A node's worker: {@code load} is null, and {@code error} says why, if it did not answer. */
-  public record Worker(String address, String node, Load load, String error) {}
+  /**
+   * A worker: {@code load} is null, and {@code error} says why, if it did not answer.
+   *
+   * @param external for an external worker connected to the gateway on {@code node}: its name
+   *     and peer address; null for a node's own worker
+   */
+  public record Worker(String address, String node, Load load, String error, String external) {}
 
   /** Job supervisors (sharded entities) hosted by one node, and the shards holding them. */
   public record NodeJobs(String address, int shards, int supervisors) {}
@@ -152,11 +157,12 @@ public final class ClusterView {
         for (CompletableFuture<Worker> a : asks) {
           out.add(a.join());
         }
-        out.sort(Comparator.comparing(Worker::address));
+        out.sort(Comparator.comparing(Worker::address)
+            .thenComparing(w -> w.external() == null ? "" : w.external()));
         return out;
       });
     }).exceptionally(e -> List.of(new Worker(null, null, null,
-        "the receptionist did not list the workers: " + rootMessage(e))));
+        "the receptionist did not list the workers: " + rootMessage(e), null)));
   }
 
   private CompletionStage<Worker> load(ActorRef<com.calcgrid.pull.Worker> worker) {
@@ -165,9 +171,9 @@ public final class ClusterView {
             timeout, system.scheduler())
         .thenApply(l -> new Worker(address.toString(), l.node(),
             new Load(l.slots(), l.busy(), Math.max(0, l.slots() - l.busy()), l.waitingJobs()),
-            null))
+            null, l.external()))
         .exceptionally(e -> new Worker(address.toString(), nodeName(address), null,
-            "no answer within " + timeout.toMillis() + " ms: " + rootMessage(e)));
+            "no answer within " + timeout.toMillis() + " ms: " + rootMessage(e), null));
   }
 
   private CompletionStage<Jobs> jobs() {

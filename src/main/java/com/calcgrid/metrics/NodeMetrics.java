@@ -71,6 +71,11 @@ public final class NodeMetrics implements Extension {
   private final Gauge slotsBusy;
   private final Gauge slotsOffered;
   private final Gauge waitingJobs;
+  private final LongAdder gatewayWorkers = new LongAdder();
+  private final LongAdder gatewaySlots = new LongAdder();
+  private final LongAdder gatewayBusy = new LongAdder();
+  private final Counter gatewayRefused;
+  private final Counter gatewayClosed;
 
   private NodeMetrics(ActorSystem<?> system) {
     dispatched = counter("calcgrid_tasks_dispatched",
@@ -128,6 +133,23 @@ public final class NodeMetrics implements Extension {
         "Slots of this node's worker lent to a supervisor and not yet answered.");
     waitingJobs = gauge("calcgrid_worker_waiting_jobs",
         "Jobs with ready tasks waiting for an offer from this node's worker.");
+    GaugeWithCallback.builder().name("calcgrid_gateway_workers")
+        .help("External workers connected to this node's worker gateway (after their hello).")
+        .callback(cb -> cb.call(gatewayWorkers.sum())).register(registry);
+    GaugeWithCallback.builder().name("calcgrid_gateway_slots")
+        .help("Slots declared by the external workers connected to this node.")
+        .callback(cb -> cb.call(gatewaySlots.sum())).register(registry);
+    GaugeWithCallback.builder().name("calcgrid_gateway_slots_busy")
+        .help("Tasks handed to external workers connected to this node and not yet reported.")
+        .callback(cb -> cb.call(gatewayBusy.sum())).register(registry);
+    gatewayRefused = Counter.builder().name("calcgrid_gateway_reports_refused")
+        .help("Reports from external workers that were refused: for a task not handed to that"
+            + " connection (unknown), or malformed.")
+        .labelNames("reason").withoutExemplars().register(registry);
+    gatewayClosed = Counter.builder().name("calcgrid_gateway_connections_closed")
+        .help("External worker connections that ended, by reason (peer, heartbeat, protocol,"
+            + " too-large, refused, slow-reader).")
+        .labelNames("reason").withoutExemplars().register(registry);
     RuntimeMetrics.register(registry, system);
   }
 
@@ -204,6 +226,27 @@ public final class NodeMetrics implements Extension {
     slotsBusy.set(busy);
     slotsOffered.set(offered);
     waitingJobs.set(waiting);
+  }
+
+  // ---- worker gateway ----
+
+  /** An external worker said hello (+1, its slots) or went away (-1, minus its slots). */
+  public void gatewayWorker(int delta, int slots) {
+    gatewayWorkers.add(delta);
+    gatewaySlots.add((long) delta * slots);
+  }
+
+  /** Tasks out on external workers changed by {@code delta}. */
+  public void gatewayBusy(int delta) {
+    gatewayBusy.add(delta);
+  }
+
+  public void gatewayRefused(String reason) {
+    gatewayRefused.labelValues(reason).inc();
+  }
+
+  public void gatewayClosed(String reason) {
+    gatewayClosed.labelValues(reason).inc();
   }
 
   // ---- job index ----
