@@ -38,11 +38,15 @@ class Workers:
         self.procs: list[subprocess.Popen] = []
 
     def start(self, name: str, slots: int = 4, *extra: str) -> subprocess.Popen:
+        return self.start_module(name, "pyfuncs", str(HERE), slots, *extra)
+
+    def start_module(self, name: str, module: str, path: str, slots: int = 4,
+                     *extra: str) -> subprocess.Popen:
         env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join([str(SRC), str(HERE)])
+        env["PYTHONPATH"] = os.pathsep.join([str(SRC), path])
         proc = subprocess.Popen(
             [sys.executable, "-m", "calcgrid", "worker", "--url", self.url, "--slots",
-             str(slots), "--name", name, *extra, "pyfuncs"],
+             str(slots), "--name", name, *extra, module],
             env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         self.procs.append(proc)
         return proc
