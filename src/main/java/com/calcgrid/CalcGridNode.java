@@ -17,6 +17,7 @@ import com.calcgrid.api.auth.AuthSettings;
 import com.calcgrid.api.auth.BindPolicy;
 import com.calcgrid.api.auth.TokenVerifier;
 import com.calcgrid.calc.DataFiles;
+import com.calcgrid.calc.ExternalFunctions;
 import com.calcgrid.calc.FunctionRegistry;
 import com.calcgrid.calc.process.ProcessAllowlist;
 import com.calcgrid.cluster.ClusterView;
@@ -24,6 +25,8 @@ import com.calcgrid.cluster.NodeAddress;
 import com.calcgrid.cluster.NodeHealth;
 import com.calcgrid.cluster.Role;
 import com.calcgrid.cluster.SeedNodes;
+import com.calcgrid.gateway.GatewaySettings;
+import com.calcgrid.gateway.WorkerGateway;
 import com.calcgrid.graph.GraphLimits;
 import com.calcgrid.graph.GraphParser;
 import com.calcgrid.graph.JsonLimits;
@@ -162,6 +165,7 @@ public final class CalcGridNode implements AutoCloseable {
     FunctionRegistry functions = functions(config);
     // checked before anything starts: limits that do not fit refuse the node (exit 2)
     JobSupervisor.Settings jobSettings = JobSupervisor.Settings.fromConfig(config);
+    GatewaySettings.fromConfig(config);
     Path dataDir = Path.of(config.getString("calcgrid.data-dir"));
     DatabaseSettings dbSettings = DatabaseSettings.fromConfig(config.getConfig("calcgrid.db"));
     if (dbSettings.dialect() == DatabaseSettings.Dialect.H2) {
@@ -255,7 +259,8 @@ public final class CalcGridNode implements AutoCloseable {
   public static FunctionRegistry functions(Config config) {
     ProcessAllowlist.install(ProcessAllowlist.fromConfig(config));
     DataFiles.install(DataFiles.fromConfig(config));
-    return FunctionRegistry.load();
+    return FunctionRegistry.load().withExternal(
+        ExternalFunctions.parse(config.getString("calcgrid.external-functions")));
   }
 
   /** Every node serves health checks and metrics; only api nodes serve the job and cluster API. */
@@ -298,7 +303,9 @@ public final class CalcGridNode implements AutoCloseable {
             config.getInt("calcgrid.http.max-page")));
     Route root = roles.contains(Role.API)
         ? HttpApi.root(health.routes(), metrics.routes(), jobs.routes(), cluster.routes(),
-            scheduleRoutes.routes(), new DashboardRoutes(auth).routes())
+            scheduleRoutes.routes(), new DashboardRoutes(auth).routes(),
+            new WorkerGateway(system, GatewaySettings.fromConfig(config), functions, auth,
+                NodeAddress.of(Cluster.get(system).selfMember().address())).routes())
         : HttpApi.root(health.routes(), metrics.routes());
     ServerBinding binding = Http.get(system)
         .newServerAt(config.getString("calcgrid.host"), config.getInt("calcgrid.http.port"))

@@ -14,9 +14,31 @@ import java.util.TreeMap;
  */
 public final class FunctionRegistry {
   private final Map<String, CalcFunction> byName;
+  private final ExternalFunctions external;
 
-  private FunctionRegistry(Map<String, CalcFunction> byName) {
+  private FunctionRegistry(Map<String, CalcFunction> byName, ExternalFunctions external) {
     this.byName = Collections.unmodifiableMap(byName);
+    this.external = external;
+  }
+
+  /**
+   * This registry, with functions served outside the JVM as well.
+   *
+   * @throws IllegalArgumentException when one of them is also provided here
+   */
+  public FunctionRegistry withExternal(ExternalFunctions external) {
+    external.checkAgainst(this);
+    return new FunctionRegistry(byName, external);
+  }
+
+  /** Functions served by external workers (none unless {@link #withExternal}). */
+  public ExternalFunctions external() {
+    return external;
+  }
+
+  /** True when {@code name} is not in the JVM but an external worker may serve it. */
+  public boolean isExternal(String name) {
+    return !byName.containsKey(name) && external.matches(name);
   }
 
   /** Loads every provider visible to this class's class loader. */
@@ -37,7 +59,7 @@ public final class FunctionRegistry {
         }
       }
     }
-    return new FunctionRegistry(byName);
+    return new FunctionRegistry(byName, ExternalFunctions.NONE);
   }
 
   public Optional<CalcFunction> find(String name) {

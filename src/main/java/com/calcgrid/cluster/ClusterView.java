@@ -1,7 +1,6 @@
 package com.calcgrid.cluster;
 
 import com.calcgrid.job.JobSupervisor;
-import com.calcgrid.worker.WorkerAgent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -50,8 +49,13 @@ public final class ClusterView {
 
   public record Load(int slots, int busy, int free, int waitingJobs) {}
 
-  /** A node's worker: {@code load} is null, and {@code error} says why, if it did not answer. */
-  public record Worker(String address, String node, Load load, String error) {}
+  /**
+   * A worker: {@code load} is null, and {@code error} says why, if it did not answer.
+   *
+   * @param external for an external worker connected to the gateway on {@code node}: its name
+   *     and peer address; null for a node's own worker
+   */
+  public record Worker(String address, String node, Load load, String error, String external) {}
 
   /** Job supervisors (sharded entities) hosted by one node, and the shards holding them. */
   public record NodeJobs(String address, int shards, int supervisors) {}
@@ -141,11 +145,11 @@ public final class ClusterView {
 
   private CompletionStage<List<Worker>> workers() {
     CompletionStage<Receptionist.Listing> listing = AskPattern.ask(system.receptionist(),
-        reply -> Receptionist.find(WorkerAgent.KEY, reply), timeout, system.scheduler());
+        reply -> Receptionist.find(com.calcgrid.pull.Worker.KEY, reply), timeout, system.scheduler());
     return listing.thenCompose(l -> {
       List<CompletableFuture<Worker>> asks = new ArrayList<>();
       // unreachable ones too: an SRE needs to see the worker that stopped answering
-      for (ActorRef<WorkerAgent.Command> w : l.getAllServiceInstances(WorkerAgent.KEY)) {
+      for (ActorRef<com.calcgrid.pull.Worker> w : l.getAllServiceInstances(com.calcgrid.pull.Worker.KEY)) {
         asks.add(load(w).toCompletableFuture());
       }
       return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(v -> {
@@ -153,22 +157,23 @@ public final class ClusterView {
         for (CompletableFuture<Worker> a : asks) {
           out.add(a.join());
         }
-        out.sort(Comparator.comparing(Worker::address));
+        out.sort(Comparator.comparing(Worker::address)
+            .thenComparing(w -> w.external() == null ? "" : w.external()));
         return out;
       });
     }).exceptionally(e -> List.of(new Worker(null, null, null,
-        "the receptionist did not list the workers: " + rootMessage(e))));
+        "the receptionist did not list the workers: " + rootMessage(e), null)));
   }
 
-  private CompletionStage<Worker> load(ActorRef<WorkerAgent.Command> worker) {
+  private CompletionStage<Worker> load(ActorRef<com.calcgrid.pull.Worker> worker) {
     Address address = global(worker.path().address());
-    return AskPattern.<WorkerAgent.Command, WorkerAgent.Load>ask(worker, WorkerAgent.GetLoad::new,
+    return AskPattern.<com.calcgrid.pull.Worker, com.calcgrid.pull.Load>ask(worker, com.calcgrid.pull.GetLoad::new,
             timeout, system.scheduler())
         .thenApply(l -> new Worker(address.toString(), l.node(),
             new Load(l.slots(), l.busy(), Math.max(0, l.slots() - l.busy()), l.waitingJobs()),
-            null))
+            null, l.external()))
         .exceptionally(e -> new Worker(address.toString(), nodeName(address), null,
-            "no answer within " + timeout.toMillis() + " ms: " + rootMessage(e)));
+            "no answer within " + timeout.toMillis() + " ms: " + rootMessage(e), null));
   }
 
   private CompletionStage<Jobs> jobs() {

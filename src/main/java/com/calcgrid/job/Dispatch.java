@@ -6,12 +6,16 @@ import com.calcgrid.job.JobEvent.Outcome;
 import com.calcgrid.job.JobEvent.TaskOutcome;
 import com.calcgrid.job.JobEvent.TasksFinished;
 import com.calcgrid.job.JobSupervisor.Command;
-import com.calcgrid.job.JobSupervisor.SlotsOffered;
-import com.calcgrid.job.JobSupervisor.TaskFinished;
 import com.calcgrid.job.JobUpdate.TaskEvent;
 import com.calcgrid.metrics.NodeMetrics;
-import com.calcgrid.worker.TaskAssignment;
-import com.calcgrid.worker.WorkerAgent;
+import com.calcgrid.pull.CancelJob;
+import com.calcgrid.pull.RequestWork;
+import com.calcgrid.pull.RunTasks;
+import com.calcgrid.pull.Serves;
+import com.calcgrid.pull.SlotsOffered;
+import com.calcgrid.pull.TaskAssignment;
+import com.calcgrid.pull.TaskFinished;
+import com.calcgrid.pull.Worker;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.IntPredicate;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
@@ -30,7 +35,7 @@ import org.apache.pekko.actor.typed.ActorRef;
  */
 final class Dispatch {
   /** @param deadline when, in {@link System#nanoTime()}, its report is overdue */
-  private record InFlight(long dispatchId, ActorRef<WorkerAgent.Command> worker, String node,
+  private record InFlight(long dispatchId, ActorRef<Worker> worker, String node,
       int attempt, long startedAt, long deadline) {}
 
   /**
@@ -41,7 +46,7 @@ final class Dispatch {
    * @param refused some tasks were failed instead of handed out (their inputs were too large):
    *     their outcomes wait in the buffer for a write
    */
-  record Answer(ActorRef<WorkerAgent.Command> agent, WorkerAgent.RunTasks run,
+  record Answer(ActorRef<Worker> agent, RunTasks run,
       List<TaskEvent> started, int[] durable, boolean refused) {}
 
   /** Hand-outs of a worker that is gone. */
@@ -72,8 +77,12 @@ final class Dispatch {
   private int reportedReady;
   private boolean reportedHosted;
   /** Known workers, and whether each has been told that we have ready tasks. */
-  private final Map<ActorRef<WorkerAgent.Command>, Boolean> workers = new HashMap<>();
+  private final Map<ActorRef<Worker>, Boolean> workers = new HashMap<>();
   private final Map<Integer, InFlight> inFlight = new HashMap<>();
+  /** What each worker that offered runs, from its last offer (see {@link Serves}). */
+  private final Map<ActorRef<Worker>, Serves> serves = new HashMap<>();
+  /** Per distinct {@link Serves}: which of this job's templates it runs. A handful at most. */
+  private final Map<Serves, boolean[]> templatesServed = new HashMap<>();
   final Set<ActorRef<JobUpdate>> subscribers = new HashSet<>();
   private List<TaskOutcome> pending = new ArrayList<>();
   private final Set<Integer> pendingTasks = new HashSet<>();
@@ -151,7 +160,7 @@ final class Dispatch {
   }
 
   /** @return true if the worker is new and should be watched */
-  boolean addWorker(ActorRef<WorkerAgent.Command> worker) {
+  boolean addWorker(ActorRef<Worker> worker) {
     return workers.putIfAbsent(worker, Boolean.FALSE) == null;
   }
 
@@ -159,8 +168,9 @@ final class Dispatch {
    * A worker's node is gone: forgets it and returns what it was running, or null if nothing.
    * The supervisor writes the loss ({@link JobEvent.TasksLost}) before it queues them again.
    */
-  Lost workerGone(ActorRef<WorkerAgent.Command> worker) {
+  Lost workerGone(ActorRef<Worker> worker) {
     workers.remove(worker);
+    serves.remove(worker);
     List<Integer> tasks = new ArrayList<>();
     String[] node = {null};
     inFlight.entrySet().removeIf(e -> {
@@ -180,7 +190,7 @@ final class Dispatch {
    * request or offer must not leave ready tasks idle for good.
    */
   void remindWorkers(JobState s) {
-    Set<ActorRef<WorkerAgent.Command>> busy = new HashSet<>();
+    Set<ActorRef<Worker>> busy = new HashSet<>();
     for (InFlight f : inFlight.values()) {
       busy.add(f.worker());
     }
@@ -194,15 +204,51 @@ final class Dispatch {
         || s.ready.peek(s.taskStatus) < 0) {
       return;
     }
-    for (Map.Entry<ActorRef<WorkerAgent.Command>, Boolean> w : workers.entrySet()) {
-      if (!w.getValue()) {
-        w.getKey().tell(new WorkerAgent.RequestWork(jobId, self));
+    for (Map.Entry<ActorRef<Worker>, Boolean> w : workers.entrySet()) {
+      // a worker known to serve none of the ready tasks' functions is left alone until one is
+      IntPredicate fits = fits(s, serves.get(w.getKey()));
+      if (!w.getValue() && (fits == null || s.ready.peek(s.taskStatus, fits) >= 0)) {
+        w.getKey().tell(new RequestWork(jobId, self));
         w.setValue(Boolean.TRUE);
       }
     }
   }
 
   /** Hand-outs this supervisor may still have out (see {@link Limits#maxInFlight}). */
+  /**
+   * Which tasks a worker that serves {@code what} may receive, or null when it may receive any.
+   * Tasks of functions that no connected worker serves simply stay READY: the job waits.
+   */
+  private IntPredicate fits(JobState s, Serves what) {
+    if (what == null || what.everything()) {
+      return null;
+    }
+    if (templatesServed.size() > 64) {
+      templatesServed.clear();
+    }
+    CompiledGraph g = s.graph;
+    boolean[] ok = templatesServed.computeIfAbsent(what, w -> {
+      boolean[] t = new boolean[g.templateCount()];
+      for (int k = 0; k < t.length; k++) {
+        t[k] = w.serves(g.template(k).fn());
+      }
+      return t;
+    });
+    return i -> ok[g.templateOf(i)];
+  }
+
+  private static int next(JobState s, IntPredicate fits) {
+    return fits == null ? s.ready.peek(s.taskStatus) : s.ready.peek(s.taskStatus, fits);
+  }
+
+  private static void take(JobState s, IntPredicate fits) {
+    if (fits == null) {
+      s.ready.poll(s.taskStatus);
+    } else {
+      s.ready.poll(s.taskStatus, fits);
+    }
+  }
+
   private int allowance() {
     return limits.maxInFlight() - inFlight.size() - pending.size();
   }
@@ -221,14 +267,19 @@ final class Dispatch {
     long nowNanos = System.nanoTime();
     long bytes = 0;
     boolean refused = false;
+    IntPredicate fits = null;
+    if (s.status == JobStatus.RUNNING) {
+      serves.put(offer.agent(), offer.serves());
+      fits = fits(s, offer.serves());
+    }
     while (s.status == JobStatus.RUNNING && tasks.size() < want) {
-      int i = s.ready.peek(s.taskStatus);
+      int i = next(s, fits);
       if (i < 0) {
         break;
       }
       long need = inputBytes(s, i);
       if (need > limits.maxInputBytes()) {
-        s.ready.poll(s.taskStatus);
+        take(s, fits);
         refuse(s, i, need, now);
         refused = true;
         continue;
@@ -236,7 +287,7 @@ final class Dispatch {
       if (!tasks.isEmpty() && bytes + need > limits.maxInputBytes()) {
         break;
       }
-      s.ready.poll(s.taskStatus);
+      take(s, fits);
       bytes += need;
       metrics.taskQueueWait(nowNanos - s.ready.polledSince());
       long dispatchId = nextDispatchId++;
@@ -249,7 +300,7 @@ final class Dispatch {
         started.add(new TaskEvent("started", a.taskId(), a.attempt(), now, offer.node(), null));
       }
     }
-    boolean more = s.status == JobStatus.RUNNING && s.ready.peek(s.taskStatus) >= 0;
+    boolean more = s.status == JobStatus.RUNNING && next(s, fits) >= 0;
     // Out of allowance: say no more, and ask again once outcomes are written. Otherwise the
     // agent keeps a supervisor that said "more" in its queue; if not, we must ask again.
     boolean askAgain = more && tasks.size() < allowance;
@@ -261,7 +312,7 @@ final class Dispatch {
         durable[k] = tasks.get(k).task();
       }
     }
-    return new Answer(offer.agent(), new WorkerAgent.RunTasks(jobId, self, offer.slots(), tasks,
+    return new Answer(offer.agent(), new RunTasks(jobId, self, offer.slots(), tasks,
         askAgain, offer.offerId()), started, durable, refused);
   }
 
@@ -471,8 +522,8 @@ final class Dispatch {
 
   /** Interrupts what is running on every worker; their late reports are then ignored. */
   void cancelRunning() {
-    for (ActorRef<WorkerAgent.Command> w : workers.keySet()) {
-      w.tell(new WorkerAgent.CancelJob(jobId));
+    for (ActorRef<Worker> w : workers.keySet()) {
+      w.tell(new CancelJob(jobId));
     }
     inFlight.clear();
   }

@@ -12,7 +12,10 @@ import com.calcgrid.job.JobEvent.TasksDispatched;
 import com.calcgrid.job.JobEvent.TasksFinished;
 import com.calcgrid.job.JobEvent.TasksLost;
 import com.calcgrid.metrics.NodeMetrics;
-import com.calcgrid.worker.WorkerAgent;
+import com.calcgrid.pull.RunTasks;
+import com.calcgrid.pull.SlotsOffered;
+import com.calcgrid.pull.TaskFinished;
+import com.calcgrid.pull.Worker;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -64,7 +67,11 @@ public final class JobSupervisor
 
   public static final EntityTypeKey<Command> ENTITY_KEY = EntityTypeKey.create(Command.class, "Job");
 
-  public sealed interface Command extends CborSerializable {}
+  /**
+   * What a supervisor receives. Not sealed: {@link SlotsOffered} and {@link TaskFinished} of the
+   * pull protocol ({@code com.calcgrid.pull}) are commands too.
+   */
+  public interface Command extends CborSerializable {}
 
   /**
    * Store and start a job. Replies once the submission is in the journal.
@@ -126,34 +133,9 @@ public final class JobSupervisor
   /** Sent at node start to every unfinished job so that it resumes without a submission. */
   public enum Wake implements Command { INSTANCE }
 
-  /**
-   * A worker lends {@code slots} slots; answer with {@link WorkerAgent.RunTasks} carrying the
-   * same {@code offerId}. An offer not answered within calcgrid.worker.offer-timeout expires.
-   */
-  public record SlotsOffered(int slots, ActorRef<WorkerAgent.Command> agent, String node,
-      long offerId) implements Command {}
+  private record WorkersChanged(Set<ActorRef<Worker>> workers) implements Command {}
 
-  /**
-   * One attempt ended on a worker. {@code result} is JSON text.
-   *
-   * @param permanent the attempt failed in a way another attempt would repeat (its result was
-   *     over the size limit): the task fails without a retry
-   */
-  public record TaskFinished(int task, int attempt, long dispatchId, boolean succeeded,
-      String result, String error, boolean permanent, long startedAt, long finishedAt,
-      String node) implements Command {
-
-    /** An attempt's end that a retry may change. */
-    public TaskFinished(int task, int attempt, long dispatchId, boolean succeeded, String result,
-        String error, long startedAt, long finishedAt, String node) {
-      this(task, attempt, dispatchId, succeeded, result, error, false, startedAt, finishedAt,
-          node);
-    }
-  }
-
-  private record WorkersChanged(Set<ActorRef<WorkerAgent.Command>> workers) implements Command {}
-
-  private record WorkerGone(ActorRef<WorkerAgent.Command> worker) implements Command {}
+  private record WorkerGone(ActorRef<Worker> worker) implements Command {}
 
   private record SubscriberGone(ActorRef<JobUpdate> subscriber) implements Command {}
 
@@ -256,9 +238,9 @@ public final class JobSupervisor
     this.dispatch = new Dispatch(jobId, ctx.getSelf(), views, metrics,
         settings.reportGrace().toMillis(),
         new Dispatch.Limits(settings.maxInFlight(), settings.maxInputBytes()));
-    ctx.getSystem().receptionist().tell(Receptionist.subscribe(WorkerAgent.KEY,
+    ctx.getSystem().receptionist().tell(Receptionist.subscribe(Worker.KEY,
         ctx.messageAdapter(Receptionist.Listing.class,
-            l -> new WorkersChanged(l.getServiceInstances(WorkerAgent.KEY)))));
+            l -> new WorkersChanged(l.getServiceInstances(Worker.KEY)))));
   }
 
   @Override
@@ -545,7 +527,7 @@ public final class JobSupervisor
   }
 
   private ReplyEffect<JobEvent, JobState> workersChanged(JobState s, WorkersChanged c) {
-    for (ActorRef<WorkerAgent.Command> w : c.workers()) {
+    for (ActorRef<Worker> w : c.workers()) {
       if (dispatch.addWorker(w)) {
         ctx.watchWith(w, new WorkerGone(w));
       }

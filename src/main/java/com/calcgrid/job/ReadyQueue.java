@@ -2,6 +2,9 @@ package com.calcgrid.job;
 
 import java.util.ArrayDeque;
 import java.util.Comparator;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.function.IntPredicate;
 import java.util.TreeMap;
 
 /**
@@ -78,5 +81,49 @@ final class ReadyQueue {
       byPriority.pollFirstEntry();
     }
     return -1;
+  }
+
+  /**
+   * As {@link #poll(byte[])}, but only a task that {@code fits} (a worker serves its function):
+   * the first one in queue order, passing over what it does not serve. An entry never spans two
+   * templates, so its first task stands for all of it.
+   */
+  int poll(byte[] status, IntPredicate fits) {
+    long[] range = find(status, fits);
+    if (range == null) {
+      return -1;
+    }
+    polledSince = range[QUEUED_AT];
+    // an emptied entry is dropped by the next look at it
+    return (int) range[FROM]++;
+  }
+
+  /** As {@link #peek(byte[])}, for a task that {@code fits}. */
+  int peek(byte[] status, IntPredicate fits) {
+    long[] range = find(status, fits);
+    return range == null ? -1 : (int) range[FROM];
+  }
+
+  private long[] find(byte[] status, IntPredicate fits) {
+    Iterator<Map.Entry<Long, ArrayDeque<long[]>>> levels = byPriority.entrySet().iterator();
+    while (levels.hasNext()) {
+      ArrayDeque<long[]> ranges = levels.next().getValue();
+      Iterator<long[]> it = ranges.iterator();
+      while (it.hasNext()) {
+        long[] r = it.next();
+        while (r[FROM] < r[TO] && status[(int) r[FROM]] != TaskStatus.READY.ordinal()) {
+          r[FROM]++;
+        }
+        if (r[FROM] >= r[TO]) {
+          it.remove();
+        } else if (fits.test((int) r[FROM])) {
+          return r;
+        }
+      }
+      if (ranges.isEmpty()) {
+        levels.remove();
+      }
+    }
+    return null;
   }
 }

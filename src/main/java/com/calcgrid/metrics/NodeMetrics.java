@@ -74,6 +74,11 @@ public final class NodeMetrics implements Extension {
   private final Counter scheduleFirings;
   private final CounterDataPoint scheduleMissed;
   private final DistributionDataPoint scheduleLateness;
+  private final LongAdder gatewayWorkers = new LongAdder();
+  private final LongAdder gatewaySlots = new LongAdder();
+  private final LongAdder gatewayBusy = new LongAdder();
+  private final Counter gatewayRefused;
+  private final Counter gatewayClosed;
 
   private NodeMetrics(ActorSystem<?> system) {
     dispatched = counter("calcgrid_tasks_dispatched",
@@ -139,6 +144,23 @@ public final class NodeMetrics implements Extension {
         "Scheduled firings older than their schedule's catch-up window when it could run them.");
     scheduleLateness = histogram("calcgrid_schedule_lateness_seconds",
         "Time from a firing's scheduled instant to its job's acceptance.", TASK_SECONDS);
+    GaugeWithCallback.builder().name("calcgrid_gateway_workers")
+        .help("External workers connected to this node's worker gateway (after their hello).")
+        .callback(cb -> cb.call(gatewayWorkers.sum())).register(registry);
+    GaugeWithCallback.builder().name("calcgrid_gateway_slots")
+        .help("Slots declared by the external workers connected to this node.")
+        .callback(cb -> cb.call(gatewaySlots.sum())).register(registry);
+    GaugeWithCallback.builder().name("calcgrid_gateway_slots_busy")
+        .help("Tasks handed to external workers connected to this node and not yet reported.")
+        .callback(cb -> cb.call(gatewayBusy.sum())).register(registry);
+    gatewayRefused = Counter.builder().name("calcgrid_gateway_reports_refused")
+        .help("Reports from external workers that were refused: for a task not handed to that"
+            + " connection (unknown), or malformed.")
+        .labelNames("reason").withoutExemplars().register(registry);
+    gatewayClosed = Counter.builder().name("calcgrid_gateway_connections_closed")
+        .help("External worker connections that ended, by reason (peer, heartbeat, protocol,"
+            + " too-large, refused, slow-reader).")
+        .labelNames("reason").withoutExemplars().register(registry);
     RuntimeMetrics.register(registry, system);
   }
 
@@ -234,6 +256,27 @@ public final class NodeMetrics implements Extension {
     slotsBusy.set(busy);
     slotsOffered.set(offered);
     waitingJobs.set(waiting);
+  }
+
+  // ---- worker gateway ----
+
+  /** An external worker said hello (+1, its slots) or went away (-1, minus its slots). */
+  public void gatewayWorker(int delta, int slots) {
+    gatewayWorkers.add(delta);
+    gatewaySlots.add((long) delta * slots);
+  }
+
+  /** Tasks out on external workers changed by {@code delta}. */
+  public void gatewayBusy(int delta) {
+    gatewayBusy.add(delta);
+  }
+
+  public void gatewayRefused(String reason) {
+    gatewayRefused.labelValues(reason).inc();
+  }
+
+  public void gatewayClosed(String reason) {
+    gatewayClosed.labelValues(reason).inc();
   }
 
   // ---- job index ----

@@ -5,7 +5,7 @@ package com.calcgrid.worker;
  * JSON: a result over the limit is never sent, stored or handed to a dependent. The failure is
  * permanent (another attempt computes the same result), so it is not retried.
  */
-final class ResultLimit {
+public final class ResultLimit {
   private ResultLimit() {}
 
   /**
@@ -13,7 +13,7 @@ final class ResultLimit {
    * @param node calcgrid.limits.max-result-bytes
    * @return null when the result fits, otherwise the task's error
    */
-  static String check(String json, long declared, long node) {
+  public static String check(String json, long declared, long node) {
     long limit = declared > 0 ? Math.min(declared, node) : node;
     // a char is 1 to 3 bytes of UTF-8: count exactly only when it could matter
     if (json.length() * 3L <= limit) {
@@ -32,7 +32,7 @@ final class ResultLimit {
         + " summary with the detail in a store the task writes to), or raise the limit";
   }
 
-  static long utf8Length(String s) {
+  public static long utf8Length(String s) {
     long n = 0;
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);

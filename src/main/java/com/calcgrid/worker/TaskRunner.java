@@ -1,5 +1,6 @@
 package com.calcgrid.worker;
 
+import com.calcgrid.pull.TaskAssignment;
 import com.calcgrid.calc.CalcFunction;
 import com.calcgrid.calc.CalcInput;
 import com.calcgrid.calc.FunctionRegistry;

@@ -1,8 +1,17 @@
 package com.calcgrid.worker;
 
-import com.calcgrid.CborSerializable;
 import com.calcgrid.calc.FunctionRegistry;
 import com.calcgrid.job.JobSupervisor;
+import com.calcgrid.pull.CancelJob;
+import com.calcgrid.pull.GetLoad;
+import com.calcgrid.pull.Load;
+import com.calcgrid.pull.RequestWork;
+import com.calcgrid.pull.RunTasks;
+import com.calcgrid.pull.Serves;
+import com.calcgrid.pull.SlotsOffered;
+import com.calcgrid.pull.TaskAssignment;
+import com.calcgrid.pull.TaskFinished;
+import com.calcgrid.pull.Worker;
 import com.calcgrid.metrics.NodeMetrics;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
@@ -23,57 +32,28 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
-import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 
 /**
  * The node's worker: a fixed number of slots, lent to job supervisors as credit.
  *
  * <p>Work is pulled, never pushed: a supervisor with ready tasks asks ({@link RequestWork}); when
- * slots are free the agent offers some ({@link JobSupervisor.SlotsOffered}), the supervisor
+ * slots are free the agent offers some ({@link SlotsOffered}), the supervisor
  * answers with at most that many tasks ({@link RunTasks}) and says whether it has more. Waiting
  * supervisors are served round-robin, so two jobs share a node. Beyond the slots the agent holds
  * a short queue whose depth adapts to the task run time ({@link Prefetch}): deep for tiny tasks,
  * empty for long ones. A busy node simply offers less.
  */
-public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
+public final class WorkerAgent extends AbstractBehavior<Worker> {
 
-  /** How supervisors find workers on every node. */
-  public static final ServiceKey<Command> KEY = ServiceKey.create(Command.class, "calcgrid-worker");
+  private record RunnerFinished(TaskRunner.Finished finished) implements Worker {}
 
-  public sealed interface Command extends CborSerializable {}
+  private record RunnerStopped(ActorRef<TaskRunner.Command> runner) implements Worker {}
 
-  /** A supervisor has ready tasks; idempotent. */
-  public record RequestWork(String jobId, ActorRef<JobSupervisor.Command> supervisor)
-      implements Command {}
-
-  /**
-   * The answer to an offer: at most {@code granted} tasks; the rest of the credit returns.
-   *
-   * @param moreReady the supervisor still has ready tasks and wants another offer
-   * @param offerId the {@link JobSupervisor.SlotsOffered#offerId()} this answers
-   */
-  public record RunTasks(String jobId, ActorRef<JobSupervisor.Command> supervisor, int granted,
-      List<TaskAssignment> tasks, boolean moreReady, long offerId) implements Command {}
-
-  /** Interrupt every running task of a job. */
-  public record CancelJob(String jobId) implements Command {}
-
-  /** Slots and load, for the cluster view. */
-  public record GetLoad(ActorRef<Load> replyTo) implements Command {}
-
-  /** @param queued tasks taken beyond the slots, waiting for one */
-  public record Load(String node, int slots, int busy, int queued, int waitingJobs)
-      implements CborSerializable {}
-
-  private record RunnerFinished(TaskRunner.Finished finished) implements Command {}
-
-  private record RunnerStopped(ActorRef<TaskRunner.Command> runner) implements Command {}
-
-  private record SupervisorGone(ActorRef<JobSupervisor.Command> supervisor) implements Command {}
+  private record SupervisorGone(ActorRef<JobSupervisor.Command> supervisor) implements Worker {}
 
   /** An offer that was not answered in time: its credit returns. */
   private record OfferExpired(ActorRef<JobSupervisor.Command> supervisor, long offerId)
-      implements Command {}
+      implements Worker {}
 
   private record Running(TaskAssignment assignment, ActorRef<JobSupervisor.Command> supervisor) {}
 
@@ -120,18 +100,20 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
   private final Map<ActorRef<JobSupervisor.Command>, Boolean> watched = new HashMap<>();
   private int offeredTotal;
   private long nextOfferId;
-  private final TimerScheduler<Command> timers;
+  private final TimerScheduler<Worker> timers;
   private final Duration offerTimeout;
   private final long maxResultBytes;
+  /** Every function but those served outside the JVM. */
+  private final Serves serves;
 
   /** @param node this node's address, reported with every outcome */
-  public static Behavior<Command> create(Settings settings, String node,
+  public static Behavior<Worker> create(Settings settings, String node,
       FunctionRegistry functions, ObjectMapper mapper) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
         new WorkerAgent(ctx, timers, settings, node, functions, mapper)));
   }
 
-  private WorkerAgent(ActorContext<Command> ctx, TimerScheduler<Command> timers,
+  private WorkerAgent(ActorContext<Worker> ctx, TimerScheduler<Worker> timers,
       Settings settings, String node, FunctionRegistry functions, ObjectMapper mapper) {
     super(ctx);
     this.timers = timers;
@@ -142,18 +124,19 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
         settings.queueCover().toNanos() / 1e6);
     this.node = node;
     this.functions = functions;
+    this.serves = Serves.allExcept(functions.external().patterns());
     this.mapper = mapper;
     this.calcExecutor = ctx.getSystem().dispatchers()
         .lookup(DispatcherSelector.fromConfig("calcgrid.calc-dispatcher"));
     this.finishedAdapter = ctx.messageAdapter(TaskRunner.Finished.class, RunnerFinished::new);
     this.metrics = NodeMetrics.get(ctx.getSystem());
     metrics.workerSlots(slots);
-    ctx.getSystem().receptionist().tell(Receptionist.register(KEY, ctx.getSelf()));
+    ctx.getSystem().receptionist().tell(Receptionist.register(Worker.KEY, ctx.getSelf()));
     ctx.getLog().info("worker agent started with {} slots", slots);
   }
 
   @Override
-  public Receive<Command> createReceive() {
+  public Receive<Worker> createReceive() {
     return newReceiveBuilder()
         .onMessage(RequestWork.class, this::onRequestWork)
         .onMessage(RunTasks.class, this::onRunTasks)
@@ -166,7 +149,7 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
         .build();
   }
 
-  private Behavior<Command> onRequestWork(RequestWork r) {
+  private Behavior<Worker> onRequestWork(RequestWork r) {
     watch(r.supervisor());
     Offer out = offered.get(r.supervisor());
     if (out == null) {
@@ -179,7 +162,7 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
     return this;
   }
 
-  private Behavior<Command> onRunTasks(RunTasks r) {
+  private Behavior<Worker> onRunTasks(RunTasks r) {
     Offer out = offered.get(r.supervisor());
     boolean current = out != null && out.id() == r.offerId();
     if (current) {
@@ -205,7 +188,7 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
     return this;
   }
 
-  private Behavior<Command> onOfferExpired(OfferExpired e) {
+  private Behavior<Worker> onOfferExpired(OfferExpired e) {
     Offer out = offered.get(e.supervisor());
     if (out == null || out.id() != e.offerId()) {
       return this;
@@ -233,13 +216,13 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
     }
   }
 
-  private Behavior<Command> onRunnerFinished(RunnerFinished m) {
+  private Behavior<Worker> onRunnerFinished(RunnerFinished m) {
     TaskRunner.Finished f = m.finished();
     Running run = removeRunning(f.assignment());
     prefetch.ran((f.finishedNanos() - f.startedNanos()) / 1e6);
     startQueued();
     if (run != null) {
-      run.supervisor().tell(new JobSupervisor.TaskFinished(f.assignment().task(),
+      run.supervisor().tell(new TaskFinished(f.assignment().task(),
           f.assignment().attempt(), f.assignment().dispatchId(), f.succeeded(), f.result(),
           f.error(), f.permanent(), f.startedAt(), f.finishedAt(), node));
     }
@@ -248,11 +231,11 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
   }
 
   /** A runner that stopped without reporting crashed: report that, so the task is retried. */
-  private Behavior<Command> onRunnerStopped(RunnerStopped m) {
+  private Behavior<Worker> onRunnerStopped(RunnerStopped m) {
     Running run = running.remove(m.runner());
     if (run != null) {
       long now = System.currentTimeMillis();
-      run.supervisor().tell(new JobSupervisor.TaskFinished(run.assignment().task(),
+      run.supervisor().tell(new TaskFinished(run.assignment().task(),
           run.assignment().attempt(), run.assignment().dispatchId(), false, null,
           "task runner stopped unexpectedly", false, now, now, node));
     }
@@ -274,7 +257,7 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
     return null;
   }
 
-  private Behavior<Command> onCancelJob(CancelJob c) {
+  private Behavior<Worker> onCancelJob(CancelJob c) {
     running.entrySet().removeIf(e -> {
       if (e.getValue().assignment().jobId().equals(c.jobId())) {
         getContext().unwatch(e.getKey());
@@ -290,7 +273,7 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
     return this;
   }
 
-  private Behavior<Command> onSupervisorGone(SupervisorGone g) {
+  private Behavior<Worker> onSupervisorGone(SupervisorGone g) {
     watched.remove(g.supervisor());
     waiting.remove(g.supervisor());
     Offer out = offered.remove(g.supervisor());
@@ -302,7 +285,7 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
     return this;
   }
 
-  private Behavior<Command> onGetLoad(GetLoad g) {
+  private Behavior<Worker> onGetLoad(GetLoad g) {
     g.replyTo().tell(new Load(node, slots, running.size(), queued.size(), waiting.size()));
     return this;
   }
@@ -322,7 +305,7 @@ public final class WorkerAgent extends AbstractBehavior<WorkerAgent.Command> {
       offeredTotal += share;
       free -= share;
       timers.startSingleTimer(supervisor, new OfferExpired(supervisor, id), offerTimeout);
-      supervisor.tell(new JobSupervisor.SlotsOffered(share, getContext().getSelf(), node, id));
+      supervisor.tell(new SlotsOffered(share, getContext().getSelf(), node, id, serves));
     }
     metrics.workerLoad(running.size(), offeredTotal, waiting.size());
   }

@@ -329,6 +329,15 @@ class OpenApiIT {
     assertEquals("finished", types.get(types.size() - 1), types.toString());
   }
 
+  /** The worker gateway's upgrade, with a worker token: welcomed after its hello. */
+  @Test
+  void theWorkerGatewayUpgrades() throws Exception {
+    com.calcgrid.testing.FakeWorker w = com.calcgrid.testing.FakeWorker.serving(
+        node.httpPort(), Tokens.token("farm", "desk-w", "worker"), "openapi", 1, "py.openapi");
+    w.close();
+    exercised.add("GET /api/v1/workers 101");
+  }
+
   /** Runs after the others, and checks that together they exercised every operation. */
   @Test
   @Order(Integer.MAX_VALUE)

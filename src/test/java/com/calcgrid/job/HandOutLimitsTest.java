@@ -1,5 +1,10 @@
 package com.calcgrid.job;
 
+import com.calcgrid.pull.RunTasks;
+import com.calcgrid.pull.SlotsOffered;
+import com.calcgrid.pull.TaskAssignment;
+import com.calcgrid.pull.TaskFinished;
+import com.calcgrid.pull.Worker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,8 +16,6 @@ import com.calcgrid.graph.GraphSpec;
 import com.calcgrid.graph.GraphValidator;
 import com.calcgrid.store.Database;
 import com.calcgrid.testing.Api;
-import com.calcgrid.worker.TaskAssignment;
-import com.calcgrid.worker.WorkerAgent;
 import com.typesafe.config.ConfigFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -43,7 +46,7 @@ class HandOutLimitsTest {
       "url", "jdbc:h2:mem:hand-out-limits-test;DB_CLOSE_DELAY=-1", "user", "sa", "password", "",
       "pool-size", 2, "connection-timeout", "3s")));
   private final JobIndex index = new JobIndex(db.dataSource(), Executors.newSingleThreadExecutor());
-  private final TestProbe<WorkerAgent.Command> worker = testKit.createTestProbe();
+  private final TestProbe<Worker> worker = testKit.createTestProbe();
   private final TestProbe<ClusterSharding.ShardCommand> shard = testKit.createTestProbe();
   private long offers;
   private int jobs;
@@ -68,20 +71,20 @@ class HandOutLimitsTest {
     return kit;
   }
 
-  private WorkerAgent.RunTasks offer(
+  private RunTasks offer(
       EventSourcedBehaviorTestKit<JobSupervisor.Command, JobEvent, JobState> kit, int slots) {
-    kit.runCommand(new JobSupervisor.SlotsOffered(slots, worker.ref(), "n1:1", ++offers));
-    return worker.expectMessageClass(WorkerAgent.RunTasks.class);
+    kit.runCommand(new SlotsOffered(slots, worker.ref(), "n1:1", ++offers));
+    return worker.expectMessageClass(RunTasks.class);
   }
 
   private static void succeed(
       EventSourcedBehaviorTestKit<JobSupervisor.Command, JobEvent, JobState> kit,
       TaskAssignment a, String result) {
-    kit.runCommand(new JobSupervisor.TaskFinished(a.task(), a.attempt(), a.dispatchId(), true,
+    kit.runCommand(new TaskFinished(a.task(), a.attempt(), a.dispatchId(), true,
         result, null, 1000, 2000, "n1:1"));
   }
 
-  private static List<String> ids(WorkerAgent.RunTasks run) {
+  private static List<String> ids(RunTasks run) {
     return run.tasks().stream().map(TaskAssignment::taskId).toList();
   }
 
@@ -90,7 +93,7 @@ class HandOutLimitsTest {
     var kit = job("""
         {"tasks": [{"id": "w", "fn": "util.sum", "forEach": {"param": "value", "range": [0, 10]}}]}
         """, 3, 1 << 20);
-    WorkerAgent.RunTasks first = offer(kit, 10);
+    RunTasks first = offer(kit, 10);
     assertEquals(3, first.tasks().size(), "three of ten slots: the allowance");
     assertFalse(first.moreReady(), "out of allowance: the supervisor asks again itself");
     assertEquals(0, offer(kit, 10).tasks().size());
@@ -115,7 +118,7 @@ class HandOutLimitsTest {
     Api.await(kit::getState, Duration.ofSeconds(10),
         s -> s.counts[TaskStatus.SUCCEEDED.ordinal()] == 10);
     assertEquals(90, Dispatch.inputBytes(kit.getState(), 10));
-    WorkerAgent.RunTasks run = offer(kit, 10);
+    RunTasks run = offer(kit, 10);
     assertEquals(List.of("c"), ids(run), "b is not handed out");
     JobState s = Api.await(kit::getState, Duration.ofSeconds(10),
         st -> st.statusOf(10) == TaskStatus.FAILED);
@@ -141,7 +144,7 @@ class HandOutLimitsTest {
            "forEach": {"param": "i", "range": [0, 10]}}]}""", 100, 64);
     succeed(kit, offer(kit, 4).tasks().get(0), "1234567890123");
     Api.await(kit::getState, Duration.ofSeconds(10), s -> s.statusOf(0) == TaskStatus.SUCCEEDED);
-    WorkerAgent.RunTasks run = offer(kit, 10);
+    RunTasks run = offer(kit, 10);
     assertEquals(List.of("x[0]", "x[1]", "x[2]"), ids(run));
     assertTrue(run.moreReady(), "the rest of the credit returns and the worker offers again");
     assertEquals(3, offer(kit, 10).tasks().size());
@@ -153,7 +156,7 @@ class HandOutLimitsTest {
         {"tasks": [{"id": "big", "fn": "util.sum", "retry": {"maxAttempts": 3}}]}""", 100,
         1 << 20);
     TaskAssignment a = offer(kit, 1).tasks().get(0);
-    kit.runCommand(new JobSupervisor.TaskFinished(a.task(), a.attempt(), a.dispatchId(), false,
+    kit.runCommand(new TaskFinished(a.task(), a.attempt(), a.dispatchId(), false,
         null, "the result is too large", true, 1000, 2000, "n1:1"));
     JobState s = Api.await(kit::getState, Duration.ofSeconds(10), st -> st.status.finished());
     assertEquals(TaskStatus.FAILED, s.statusOf(0));

@@ -1,5 +1,10 @@
 package com.calcgrid.job;
 
+import com.calcgrid.pull.RunTasks;
+import com.calcgrid.pull.SlotsOffered;
+import com.calcgrid.pull.TaskAssignment;
+import com.calcgrid.pull.TaskFinished;
+import com.calcgrid.pull.Worker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -13,8 +18,6 @@ import com.calcgrid.graph.GraphSpec;
 import com.calcgrid.graph.GraphValidator;
 import com.calcgrid.store.Database;
 import com.calcgrid.testing.Api;
-import com.calcgrid.worker.TaskAssignment;
-import com.calcgrid.worker.WorkerAgent;
 import com.typesafe.config.ConfigFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -46,7 +49,7 @@ class JobSupervisorTest {
       "url", "jdbc:h2:mem:supervisor-test;DB_CLOSE_DELAY=-1", "user", "sa", "password", "",
       "pool-size", 2, "connection-timeout", "3s")));
   private final JobIndex index = new JobIndex(db.dataSource(), Executors.newSingleThreadExecutor());
-  private final TestProbe<WorkerAgent.Command> worker = testKit.createTestProbe();
+  private final TestProbe<Worker> worker = testKit.createTestProbe();
   private final TestProbe<ClusterSharding.ShardCommand> shard = testKit.createTestProbe();
   private EventSourcedBehaviorTestKit<JobSupervisor.Command, JobEvent, JobState> kit;
   private long offers;
@@ -79,13 +82,13 @@ class JobSupervisorTest {
         FunctionRegistry.load(), GraphLimits.DEFAULT);
   }
 
-  private WorkerAgent.RunTasks offer(int slots) {
-    kit.runCommand(new JobSupervisor.SlotsOffered(slots, worker.ref(), "n1:1", ++offers));
-    return worker.expectMessageClass(WorkerAgent.RunTasks.class);
+  private RunTasks offer(int slots) {
+    kit.runCommand(new SlotsOffered(slots, worker.ref(), "n1:1", ++offers));
+    return worker.expectMessageClass(RunTasks.class);
   }
 
   private void succeed(TaskAssignment a, String result) {
-    kit.runCommand(new JobSupervisor.TaskFinished(a.task(), a.attempt(), a.dispatchId(), true,
+    kit.runCommand(new TaskFinished(a.task(), a.attempt(), a.dispatchId(), true,
         result, null, 1000, 2000, "n1:1"));
   }
 
@@ -103,7 +106,7 @@ class JobSupervisorTest {
     assertInstanceOf(JobEvent.JobSubmitted.class, result.event());
     assertEquals(5, result.state().taskCount());
 
-    WorkerAgent.RunTasks run = offer(4);
+    RunTasks run = offer(4);
     assertEquals(1, run.tasks().size(), "only a is ready");
     assertEquals("a", run.tasks().get(0).taskId());
     assertFalse(run.moreReady());
@@ -121,7 +124,7 @@ class JobSupervisorTest {
     TaskAssignment a = offer(4).tasks().get(0);
     succeed(a, "1");
     awaitState(s -> s.statusOf(0) == TaskStatus.SUCCEEDED);
-    WorkerAgent.RunTasks run = offer(2);
+    RunTasks run = offer(2);
     assertEquals(List.of("b[0]", "b[1]"), run.tasks().stream().map(TaskAssignment::taskId).toList());
     assertEquals(Map.of("a", Json.MAPPER.readTree("1")), run.tasks().get(0).deps());
     assertEquals(1, run.tasks().get(1).params().get("i").asInt());
@@ -169,7 +172,7 @@ class JobSupervisorTest {
         "the queue rebuilt after recovery keeps the same order");
   }
 
-  private static List<String> ids(WorkerAgent.RunTasks run) {
+  private static List<String> ids(RunTasks run) {
     return run.tasks().stream().map(TaskAssignment::taskId).toList();
   }
 
@@ -177,7 +180,7 @@ class JobSupervisorTest {
   void aReportFromASupersededDispatchIsIgnored() throws Exception {
     kit.<StatusReply<JobSupervisor.Accepted>>runCommand(r -> new JobSupervisor.Submit(graph(), "desk-a", r));
     TaskAssignment a = offer(4).tasks().get(0);
-    kit.runCommand(new JobSupervisor.TaskFinished(a.task(), a.attempt(), a.dispatchId() + 1, true,
+    kit.runCommand(new TaskFinished(a.task(), a.attempt(), a.dispatchId() + 1, true,
         "99", null, 1, 2, "elsewhere"));
     succeed(a, "1");
     JobState s = awaitState(st -> st.statusOf(0) == TaskStatus.SUCCEEDED);

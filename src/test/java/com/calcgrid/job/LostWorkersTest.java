@@ -1,5 +1,10 @@
 package com.calcgrid.job;
 
+import com.calcgrid.pull.RunTasks;
+import com.calcgrid.pull.SlotsOffered;
+import com.calcgrid.pull.TaskAssignment;
+import com.calcgrid.pull.TaskFinished;
+import com.calcgrid.pull.Worker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -12,8 +17,6 @@ import com.calcgrid.graph.GraphSpec;
 import com.calcgrid.graph.GraphValidator;
 import com.calcgrid.store.Database;
 import com.calcgrid.testing.Api;
-import com.calcgrid.worker.TaskAssignment;
-import com.calcgrid.worker.WorkerAgent;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -89,21 +92,21 @@ class LostWorkersTest {
   }
 
   /** A worker the supervisor knows through the receptionist, and so watches. */
-  private TestProbe<WorkerAgent.Command> worker() {
-    TestProbe<WorkerAgent.Command> w = testKit.createTestProbe();
-    testKit.system().receptionist().tell(Receptionist.register(WorkerAgent.KEY, w.ref()));
+  private TestProbe<Worker> worker() {
+    TestProbe<Worker> w = testKit.createTestProbe();
+    testKit.system().receptionist().tell(Receptionist.register(Worker.KEY, w.ref()));
     return w;
   }
 
-  private List<TaskAssignment> offer(TestProbe<WorkerAgent.Command> w, int slots) {
-    kit.runCommand(new JobSupervisor.SlotsOffered(slots, w.ref(), "n" + offers + ":1", ++offers));
-    List<WorkerAgent.Command> got = w.fishForMessage(Duration.ofSeconds(10), m ->
-        m instanceof WorkerAgent.RunTasks ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore());
-    return ((WorkerAgent.RunTasks) got.get(got.size() - 1)).tasks();
+  private List<TaskAssignment> offer(TestProbe<Worker> w, int slots) {
+    kit.runCommand(new SlotsOffered(slots, w.ref(), "n" + offers + ":1", ++offers));
+    List<Worker> got = w.fishForMessage(Duration.ofSeconds(10), m ->
+        m instanceof RunTasks ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore());
+    return ((RunTasks) got.get(got.size() - 1)).tasks();
   }
 
   private void succeed(TaskAssignment a) {
-    kit.runCommand(new JobSupervisor.TaskFinished(a.task(), a.attempt(), a.dispatchId(), true,
+    kit.runCommand(new TaskFinished(a.task(), a.attempt(), a.dispatchId(), true,
         "2", null, 1000, 2000, "n:1"));
   }
 
@@ -126,7 +129,7 @@ class LostWorkersTest {
   @Test
   void aWorkerGoneWithItsNodeCountsAgainstTheTaskAndTheThirdLossFailsIt() throws Exception {
     for (int death = 1; death <= 3; death++) {
-      TestProbe<WorkerAgent.Command> w = worker();
+      TestProbe<Worker> w = worker();
       // the supervisor watches a worker once the receptionist lists it
       List<TaskAssignment> out = Api.await(() -> offer(w, 2), Duration.ofSeconds(10),
           l -> l.stream().anyMatch(t -> t.taskId().equals("p")));
@@ -157,7 +160,7 @@ class LostWorkersTest {
 
   @Test
   void aSupervisorThatDiesWithItsWorkerCountsTheLossAtTheNextRecovery() throws Exception {
-    TestProbe<WorkerAgent.Command> w = testKit.createTestProbe();
+    TestProbe<Worker> w = testKit.createTestProbe();
     // the first death cannot be counted: nothing was written about the hand-out
     offer(w, 2);
     kit.restart();
@@ -188,7 +191,7 @@ class LostWorkersTest {
 
   @Test
   void aJobThatNeverRecoveredWritesNoHandOuts() throws Exception {
-    TestProbe<WorkerAgent.Command> w = testKit.createTestProbe();
+    TestProbe<Worker> w = testKit.createTestProbe();
     offer(w, 2);
     List<Object> written = kit.persistenceTestKit().persistedInStorage("Job|lost-" + jobs);
     assertEquals(1, written.size(), written.toString());

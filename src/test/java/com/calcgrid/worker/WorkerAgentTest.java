@@ -1,5 +1,11 @@
 package com.calcgrid.worker;
 
+import com.calcgrid.pull.RequestWork;
+import com.calcgrid.pull.RunTasks;
+import com.calcgrid.pull.SlotsOffered;
+import com.calcgrid.pull.TaskAssignment;
+import com.calcgrid.pull.TaskFinished;
+import com.calcgrid.pull.Worker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -39,11 +45,11 @@ class WorkerAgentTest {
     testKit.shutdownTestKit();
   }
 
-  private ActorRef<WorkerAgent.Command> agent(int slots, long maxResultBytes) {
+  private ActorRef<Worker> agent(int slots, long maxResultBytes) {
     return agent(slots, maxResultBytes, OFFER_TIMEOUT);
   }
 
-  private ActorRef<WorkerAgent.Command> agent(int slots, long maxResultBytes,
+  private ActorRef<Worker> agent(int slots, long maxResultBytes,
       Duration offerTimeout) {
     return testKit.spawn(WorkerAgent.create(new WorkerAgent.Settings(slots, 0,
         Duration.ofMillis(50), offerTimeout, maxResultBytes), "w:1", functions, Json.MAPPER));
@@ -57,15 +63,15 @@ class WorkerAgentTest {
 
   @Test
   void anOfferThatIsNeverAnsweredExpiresAndItsSlotsAreOfferedAgain() {
-    ActorRef<WorkerAgent.Command> agent = agent(2, 1 << 20);
+    ActorRef<Worker> agent = agent(2, 1 << 20);
     TestProbe<JobSupervisor.Command> a = testKit.createTestProbe();
     TestProbe<JobSupervisor.Command> b = testKit.createTestProbe();
-    agent.tell(new WorkerAgent.RequestWork("a", a.ref()));
-    JobSupervisor.SlotsOffered lost = a.expectMessageClass(JobSupervisor.SlotsOffered.class);
+    agent.tell(new RequestWork("a", a.ref()));
+    SlotsOffered lost = a.expectMessageClass(SlotsOffered.class);
     assertEquals(2, lost.slots());
     // every slot is lent to a, which never answers: b must wait, but not for ever
-    agent.tell(new WorkerAgent.RequestWork("b", b.ref()));
-    JobSupervisor.SlotsOffered toB = b.expectMessageClass(JobSupervisor.SlotsOffered.class,
+    agent.tell(new RequestWork("b", b.ref()));
+    SlotsOffered toB = b.expectMessageClass(SlotsOffered.class,
         PATIENCE);
     assertEquals(2, toB.slots(), "the expired offer's credit came back whole");
     a.expectNoMessage(OFFER_TIMEOUT.multipliedBy(2));
@@ -73,13 +79,13 @@ class WorkerAgentTest {
 
   @Test
   void aRequestWhileAnOfferIsOutIsHonouredWhenTheOfferExpires() {
-    ActorRef<WorkerAgent.Command> agent = agent(2, 1 << 20);
+    ActorRef<Worker> agent = agent(2, 1 << 20);
     TestProbe<JobSupervisor.Command> a = testKit.createTestProbe();
-    agent.tell(new WorkerAgent.RequestWork("a", a.ref()));
-    long first = a.expectMessageClass(JobSupervisor.SlotsOffered.class).offerId();
+    agent.tell(new RequestWork("a", a.ref()));
+    long first = a.expectMessageClass(SlotsOffered.class).offerId();
     // the supervisor never saw the offer and asks again (its sweep does)
-    agent.tell(new WorkerAgent.RequestWork("a", a.ref()));
-    JobSupervisor.SlotsOffered again = a.expectMessageClass(JobSupervisor.SlotsOffered.class,
+    agent.tell(new RequestWork("a", a.ref()));
+    SlotsOffered again = a.expectMessageClass(SlotsOffered.class,
         PATIENCE);
     assertNotEquals(first, again.offerId());
     assertEquals(2, again.slots());
@@ -87,68 +93,68 @@ class WorkerAgentTest {
 
   @Test
   void aRequestAfterAnExpiryIsHonoured() {
-    ActorRef<WorkerAgent.Command> agent = agent(2, 1 << 20);
+    ActorRef<Worker> agent = agent(2, 1 << 20);
     TestProbe<JobSupervisor.Command> a = testKit.createTestProbe();
-    agent.tell(new WorkerAgent.RequestWork("a", a.ref()));
-    a.expectMessageClass(JobSupervisor.SlotsOffered.class);
+    agent.tell(new RequestWork("a", a.ref()));
+    a.expectMessageClass(SlotsOffered.class);
     // not asked again: the expiry offers nothing new by itself
     a.expectNoMessage(OFFER_TIMEOUT.multipliedBy(3));
-    agent.tell(new WorkerAgent.RequestWork("a", a.ref()));
-    assertEquals(2, a.expectMessageClass(JobSupervisor.SlotsOffered.class).slots());
+    agent.tell(new RequestWork("a", a.ref()));
+    assertEquals(2, a.expectMessageClass(SlotsOffered.class).slots());
   }
 
   @Test
   void aLateAnswerRunsItsTasksButItsCreditIsNotReturnedTwice() throws Exception {
     // long enough that b's offer below is still out while a's late task runs
-    ActorRef<WorkerAgent.Command> agent = agent(2, 1 << 20, Duration.ofSeconds(3));
+    ActorRef<Worker> agent = agent(2, 1 << 20, Duration.ofSeconds(3));
     TestProbe<JobSupervisor.Command> a = testKit.createTestProbe();
     TestProbe<JobSupervisor.Command> b = testKit.createTestProbe();
     TestProbe<JobSupervisor.Command> c = testKit.createTestProbe();
-    agent.tell(new WorkerAgent.RequestWork("a", a.ref()));
-    long expired = a.expectMessageClass(JobSupervisor.SlotsOffered.class).offerId();
-    agent.tell(new WorkerAgent.RequestWork("b", b.ref()));
-    JobSupervisor.SlotsOffered toB = b.expectMessageClass(JobSupervisor.SlotsOffered.class,
+    agent.tell(new RequestWork("a", a.ref()));
+    long expired = a.expectMessageClass(SlotsOffered.class).offerId();
+    agent.tell(new RequestWork("b", b.ref()));
+    SlotsOffered toB = b.expectMessageClass(SlotsOffered.class,
         PATIENCE);
     // a's answer arrives after its offer expired: its task is a valid hand-out and runs
-    agent.tell(new WorkerAgent.RunTasks("a", a.ref(), 2,
+    agent.tell(new RunTasks("a", a.ref(), 2,
         List.of(task("a", 0, "util.sleep", "{\"ms\": 300, \"value\": 7}", 0)), false, expired));
-    agent.tell(new WorkerAgent.RequestWork("c", c.ref()));
+    agent.tell(new RequestWork("c", c.ref()));
     // b still holds both slots' credit and one slot runs a's task: nothing is left for c. Had
     // the late answer returned the expired offer's credit again, c would get an offer now.
     c.expectNoMessage(Duration.ofMillis(300));
-    JobSupervisor.TaskFinished done = a.expectMessageClass(JobSupervisor.TaskFinished.class,
+    TaskFinished done = a.expectMessageClass(TaskFinished.class,
         PATIENCE);
     assertTrue(done.succeeded());
     assertEquals("7", done.result());
     // b answers: its credit returns and c is served
-    agent.tell(new WorkerAgent.RunTasks("b", b.ref(), toB.slots(), List.of(), false,
+    agent.tell(new RunTasks("b", b.ref(), toB.slots(), List.of(), false,
         toB.offerId()));
-    assertEquals(2, c.expectMessageClass(JobSupervisor.SlotsOffered.class, PATIENCE).slots());
+    assertEquals(2, c.expectMessageClass(SlotsOffered.class, PATIENCE).slots());
   }
 
   @Test
   void aResultOverTheLimitFailsItsTaskForGood() throws Exception {
-    ActorRef<WorkerAgent.Command> agent = agent(2, 16);
+    ActorRef<Worker> agent = agent(2, 16);
     TestProbe<JobSupervisor.Command> a = testKit.createTestProbe();
-    agent.tell(new WorkerAgent.RequestWork("a", a.ref()));
-    JobSupervisor.SlotsOffered offer = a.expectMessageClass(JobSupervisor.SlotsOffered.class);
-    agent.tell(new WorkerAgent.RunTasks("a", a.ref(), offer.slots(), List.of(
+    agent.tell(new RequestWork("a", a.ref()));
+    SlotsOffered offer = a.expectMessageClass(SlotsOffered.class);
+    agent.tell(new RunTasks("a", a.ref(), offer.slots(), List.of(
         task("a", 0, "util.sum", "{\"value\": 12345678901234567}", 0),
         task("a", 1, "util.sum", "{\"value\": 123456}", 4),
         task("a", 2, "util.sum", "{\"value\": 1234}", 4)), false, offer.offerId()));
-    Map<Integer, JobSupervisor.TaskFinished> done = new java.util.HashMap<>();
+    Map<Integer, TaskFinished> done = new java.util.HashMap<>();
     for (int k = 0; k < 3; k++) {
-      JobSupervisor.TaskFinished f = a.expectMessageClass(JobSupervisor.TaskFinished.class,
+      TaskFinished f = a.expectMessageClass(TaskFinished.class,
           PATIENCE);
       done.put(f.task(), f);
     }
-    JobSupervisor.TaskFinished node = done.get(0);
+    TaskFinished node = done.get(0);
     assertFalse(node.succeeded());
     assertTrue(node.permanent(), "the same result would be too large again");
     assertTrue(node.error().contains("17 bytes") && node.error().contains("16 bytes")
         && node.error().contains("calcgrid.limits.max-result-bytes")
         && node.error().contains("CALCGRID_MAX_RESULT_BYTES"), node.error());
-    JobSupervisor.TaskFinished declared = done.get(1);
+    TaskFinished declared = done.get(1);
     assertFalse(declared.succeeded());
     assertTrue(declared.permanent());
     assertTrue(declared.error().contains("maxResultBytes (4)"), declared.error());

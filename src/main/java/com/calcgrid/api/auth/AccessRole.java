@@ -6,8 +6,9 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * What a caller may do, from the {@code roles} claim of its token. Each role includes the ones
- * before it: a submitter may also view, an admin may do everything.
+ * What a caller may do, from the {@code roles} claim of its token. Viewer, submitter and admin
+ * each include the ones before them: a submitter may also view, an admin may do everything.
+ * {@link #WORKER} stands apart: it connects an external worker and includes nothing else.
  */
 public enum AccessRole {
   /** Read jobs, tasks and results of its tenant; stream their events. */
@@ -15,7 +16,20 @@ public enum AccessRole {
   /** Also submit and cancel jobs in its tenant. */
   SUBMITTER,
   /** Everything, in every tenant, including cluster leave and down. */
-  ADMIN;
+  ADMIN,
+  /**
+   * Connect to the worker gateway as an external worker: receive the tasks handed to that
+   * connection and report them. It may read or submit nothing.
+   */
+  WORKER;
+
+  /** True if a caller with this role may do what {@code needed} allows. */
+  public boolean includes(AccessRole needed) {
+    if (this == WORKER || needed == WORKER) {
+      return this == needed || this == ADMIN;
+    }
+    return compareTo(needed) >= 0;
+  }
 
   /** The claim's value as it appears in tokens, e.g. {@code submitter}. */
   public String claim() {

@@ -30,7 +30,7 @@ public record Caller(String subject, String tenant, Set<AccessRole> roles) {
 
   /** True if one of the caller's roles includes {@code needed}. */
   public boolean may(AccessRole needed) {
-    return roles.stream().anyMatch(r -> r.compareTo(needed) >= 0);
+    return roles.stream().anyMatch(r -> r.includes(needed));
   }
 
   public boolean isAdmin() {

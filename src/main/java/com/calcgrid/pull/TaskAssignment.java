@@ -1,4 +1,4 @@
-package com.calcgrid.worker;
+package com.calcgrid.pull;
 
 import com.calcgrid.CborSerializable;
 import com.fasterxml.jackson.databind.JsonNode;
