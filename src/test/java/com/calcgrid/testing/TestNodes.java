@@ -1,9 +1,11 @@
 package com.calcgrid.testing;
 
 import com.calcgrid.CalcGridNode;
+import com.calcgrid.cluster.NodeHealth;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -27,7 +29,25 @@ public final class TestNodes {
     overrides.put("pekko.remote.artery.canonical.port", 0);
     overrides.put("calcgrid.worker.slots", 2);
     overrides.putAll(extra);
-    return CalcGridNode.start(CalcGridNode.loadConfig(overrides, overlay));
+    CalcGridNode node = CalcGridNode.start(CalcGridNode.loadConfig(overrides, overlay));
+    awaitStorageChecked(node);
+    return node;
+  }
+
+  /**
+   * Waits, bounded, until the node's background storage checks have passed once, as an operator
+   * would wait for readiness before sending traffic: right after start the journal probe may not
+   * have answered yet, and a test asserting that the node "is still ready" would see that instead
+   * of what it tests. Cluster membership is not awaited (a node may wait for seeds started later);
+   * storage that never passes is left for the test to see.
+   */
+  private static void awaitStorageChecked(CalcGridNode node) {
+    NodeHealth health = NodeHealth.get(node.system());
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!(health.databaseAnswers() && health.journalWrites())
+        && System.nanoTime() < deadline) {
+      Poll.pause();
+    }
   }
 
   /** A node on a fresh PostgreSQL database (see {@link Postgres}). */
