@@ -213,7 +213,7 @@ final class Workers {
       bench.add(new Row("kill -9 of a Python worker mid-job", fmt("its %d tasks READY again"
           + " %.0f ms after the kill, running elsewhere after %.1f s", held.size(), requeuedMs,
           movedMs / 1000), "job right", right && movedAt > 0, "-", "-", fmt("3 workers x 4"
-          + " slots, %d tasks of 200 ms; lost tasks queue behind the ready ones; job %s, sum %s",
+          + " slots, %d tasks of 200 ms; job %s, sum %s",
           n, job.path("state").asText(), right ? "right" : "WRONG " + sum)));
     } finally {
       for (PythonWorker w : workers) {
