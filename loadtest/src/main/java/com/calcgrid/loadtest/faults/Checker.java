@@ -1,0 +1,268 @@
+package com.calcgrid.loadtest.faults;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The history check, once the faults have healed and the clients stopped: every acknowledged job
+ * ends within the bound; a SUCCEEDED job's every task result equals the harness's own sum; a
+ * result seen while the job ran is still the result at the end; no Idempotency-Key made two
+ * jobs; no job's journal was written by two supervisors; every subscriber saw {@code finished}
+ * with the job's final counts.
+ */
+final class Checker {
+  /** What the check found for one job. */
+  record JobOutcome(String state, boolean lost, int wrong, int reExecuted) {}
+
+  /** Totals over the run, and the outcome of each acknowledged job by id. */
+  record Result(Map<String, JobOutcome> jobs, int lost, int wrongJobs, int failedJobs,
+      int changedResults, int duplicateKeys, int orphanJobs, int subscriptions,
+      int subscribersWithoutFinished, int subscribersWrongCounts, int journalConflicts,
+      int otherDuplicateKeyErrors, List<String> problems) {
+    boolean invariantsHold() {
+      return lost == 0 && wrongJobs == 0 && changedResults == 0 && duplicateKeys == 0
+          && journalConflicts == 0;
+    }
+  }
+
+  private final History history;
+  private final List<String> bases;
+  private final HttpClient http;
+  private final String runId;
+  private final List<String> problems = new ArrayList<>();
+  private int turn;
+
+  Checker(History history, List<String> bases, HttpClient http, String runId) {
+    this.history = history;
+    this.bases = bases;
+    this.http = http;
+    this.runId = runId;
+  }
+
+  Result check(Duration bound, List<Path> nodeLogs) throws Exception {
+    long deadline = System.nanoTime() + bound.toNanos();
+    Map<String, JobOutcome> jobs = new HashMap<>();
+    Map<String, JsonNode> finalJobs = new HashMap<>();
+    int lost = 0;
+    int wrongJobs = 0;
+    int failed = 0;
+    int changed = 0;
+    int duplicates = 0;
+    for (History.Submission s : history.submissions()) {
+      if (s.ids.size() > 1) {
+        duplicates++;
+        problem("key " + s.graph.key() + " yielded jobs " + s.ids);
+      }
+      if (s.rejected != null) {
+        problem("submission " + s.graph.key() + " rejected: " + s.rejected);
+      }
+      if (!s.acknowledged()) {
+        continue;
+      }
+      JsonNode job = awaitTerminal(s.jobId, deadline);
+      if (job == null) {
+        lost++;
+        jobs.put(s.jobId, new JobOutcome("LOST", true, 0, 0));
+        problem("job " + s.jobId + " (" + s.graph.key() + ", acknowledged at "
+            + s.ackMs / 1000.0 + " s) did not end within the bound");
+        continue;
+      }
+      finalJobs.put(s.jobId, job);
+      String state = job.path("state").asText();
+      int wrong = 0;
+      if (!state.equals("SUCCEEDED")) {
+        failed++;
+        problem("job " + s.jobId + " ended " + state + ": " + job.path("error").asText(""));
+      } else {
+        JsonNode results = get("/api/v1/jobs/" + s.jobId + "/results?scope=all&limit=1000",
+            deadline).path("results");
+        for (Map.Entry<String, Long> e : s.graph.expected().entrySet()) {
+          JsonNode r = results.get(e.getKey());
+          if (r == null || !r.isIntegralNumber() || r.asLong() != e.getValue()) {
+            wrong++;
+            if (wrong <= 3) {
+              problem("job " + s.jobId + " task " + e.getKey() + ": " + r + ", expected "
+                  + e.getValue());
+            }
+          }
+        }
+        Map<String, String> seen = history.seenResults.getOrDefault(s.jobId, Map.of());
+        for (Map.Entry<String, String> e : seen.entrySet()) {
+          JsonNode r = results.get(e.getKey());
+          if (r == null || !r.toString().equals(e.getValue())) {
+            changed++;
+            problem("job " + s.jobId + " task " + e.getKey() + " was " + e.getValue()
+                + " while running, " + r + " at the end");
+          }
+        }
+      }
+      if (wrong > 0) {
+        wrongJobs++;
+      }
+      jobs.put(s.jobId, new JobOutcome(state, false, wrong, reExecuted(s.jobId, deadline)));
+    }
+    int orphans = countListedJobs(deadline, jobs, duplicatesFromIndex());
+    int withoutFinished = 0;
+    int wrongCounts = 0;
+    for (History.Subscription sub : history.subscriptions.values()) {
+      JsonNode fin = finalJobs.get(sub.jobId);
+      if (sub.finishedJson == null) {
+        withoutFinished++;
+        problem("subscriber of " + sub.jobId + " (" + sub.connections
+            + " connections) saw no finished");
+        continue;
+      }
+      JsonNode counts = Graphs.JSON.readTree(sub.finishedJson).path("job").path("counts");
+      if (fin != null && !counts.equals(fin.path("counts"))) {
+        wrongCounts++;
+        problem("subscriber of " + sub.jobId + " saw counts " + counts + ", the job ended with "
+            + fin.path("counts"));
+      }
+    }
+    int[] conflicts = journalConflicts(nodeLogs);
+    return new Result(jobs, lost, wrongJobs, failed, changed, duplicates + indexDuplicates,
+        orphans, history.subscriptions.size(), withoutFinished, wrongCounts, conflicts[0],
+        conflicts[1], problems);
+  }
+
+  private int indexDuplicates;
+  private final Map<String, Integer> namesInIndex = new HashMap<>();
+
+  private Map<String, Integer> duplicatesFromIndex() {
+    return namesInIndex;
+  }
+
+  /**
+   * Reads this run's jobs from the job index: a name (the key) listed twice is a duplicate job;
+   * a job no acknowledgement named is an orphan, made by a submission whose answer was lost
+   * and whose client gave up (not an error: nobody was told it exists).
+   */
+  private int countListedJobs(long deadline, Map<String, JobOutcome> acked,
+      Map<String, Integer> names) throws Exception {
+    int orphans = 0;
+    for (int offset = 0; ; offset += 1000) {
+      JsonNode page = get("/api/v1/jobs?name=" + URLEncoder.encode(runId + "-",
+          StandardCharsets.UTF_8) + "&limit=1000&offset=" + offset, deadline);
+      JsonNode list = page.path("jobs");
+      for (JsonNode j : list) {
+        int n = names.merge(j.path("name").asText(), 1, Integer::sum);
+        if (n == 2) {
+          indexDuplicates++;
+          problem("the job index lists two jobs named " + j.path("name").asText());
+        }
+        if (!acked.containsKey(j.path("id").asText())) {
+          orphans++;
+        }
+      }
+      if (list.size() < 1000) {
+        return orphans;
+      }
+    }
+  }
+
+  private int reExecuted(String jobId, long deadline) throws Exception {
+    int extra = 0;
+    for (int offset = 0; ; offset += 200) {
+      JsonNode page = get("/api/v1/jobs/" + jobId + "/tasks?limit=200&offset=" + offset,
+          deadline);
+      for (JsonNode t : page.path("tasks")) {
+        extra += Math.max(0, t.path("attempts").asInt(1) - 1);
+      }
+      if (page.path("tasks").size() < 200) {
+        return extra;
+      }
+    }
+  }
+
+  /**
+   * Journal sequence conflicts: PostgreSQL refusing an event of a job's persistence id
+   * ({@code Job|...}) because that sequence number is taken, which only happens when two
+   * supervisors of one job write. Duplicate-key errors of other rows (sharding's
+   * remember-entities store, the idempotency index) are counted apart: they are not two writers
+   * of a job's journal.
+   */
+  static int[] journalConflicts(List<Path> logs) throws IOException {
+    int jobs = 0;
+    int other = 0;
+    for (Path log : logs) {
+      if (!Files.exists(log)) {
+        continue;
+      }
+      try (Stream<String> lines = Files.lines(log)) {
+        for (String line : (Iterable<String>) lines::iterator) {
+          if (line.contains("duplicate key value")) {
+            if (line.contains("(Job|")) {
+              jobs++;
+            } else {
+              other++;
+            }
+          } else if (line.contains("Key (persistence_id, sequence_number)=(Job|")) {
+            jobs++;
+          }
+        }
+      }
+    }
+    return new int[] {jobs, other};
+  }
+
+  private JsonNode awaitTerminal(String id, long deadline) throws Exception {
+    while (System.nanoTime() < deadline) {
+      try {
+        HttpResponse<String> r = send("/api/v1/jobs/" + id);
+        if (r.statusCode() == 200) {
+          JsonNode j = Graphs.JSON.readTree(r.body());
+          if (!j.path("state").asText().equals("RUNNING")) {
+            return j;
+          }
+        }
+      } catch (IOException e) {
+        // that node is down: the next try goes to another
+      }
+      Thread.sleep(100);
+    }
+    return null;
+  }
+
+  private JsonNode get(String path, long deadline) throws Exception {
+    Exception last = null;
+    do {
+      try {
+        HttpResponse<String> r = send(path);
+        if (r.statusCode() == 200) {
+          return Graphs.JSON.readTree(r.body());
+        }
+        last = new IOException(path + " answered " + r.statusCode() + ": " + r.body());
+      } catch (IOException e) {
+        last = e;
+      }
+      Thread.sleep(200);
+    } while (System.nanoTime() < deadline);
+    throw last;
+  }
+
+  private HttpResponse<String> send(String path) throws IOException, InterruptedException {
+    String base = bases.get(turn++ % bases.size());
+    return http.send(HttpRequest.newBuilder(URI.create(base + path))
+        .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private void problem(String text) {
+    if (problems.size() < 200) {
+      problems.add(text);
+    }
+  }
+}
