@@ -24,6 +24,7 @@ import java.util.Map;
  * bounded, and a watchdog ends the run past its time limit.
  */
 public final class FaultRun {
+  static final Duration WARM_UP = Duration.ofSeconds(20);
   static final Duration BASELINE = Duration.ofSeconds(30);
   static final Duration RECOVERY = Duration.ofSeconds(40);
   static final Duration CHECK_BOUND = Duration.ofSeconds(120);
@@ -101,13 +102,12 @@ public final class FaultRun {
         nodes.add(new NodeProc(name, root.resolve("target/calcgrid.jar"), log, env,
             history::event));
       }
-      nodes.get(0).start();
-      nodes.get(0).awaitReady(Duration.ofSeconds(120));
-      for (NodeProc n : nodes.subList(1, nodes.size())) {
+      // all at once: the first seed forms the cluster, the others join it
+      for (NodeProc n : nodes) {
         n.start();
       }
       for (NodeProc n : nodes) {
-        n.awaitReady(Duration.ofSeconds(120));
+        n.awaitReady(Duration.ofSeconds(180));
       }
       history.event("cluster ready");
 
@@ -117,8 +117,10 @@ public final class FaultRun {
       Load load = new Load(history, bases, 42, runId, rate, 20_000);
       Cluster cluster = new Cluster(net, nodes, proxy[0], history, load.http(), pgScript, pgDir);
       load.start(8);
-      Duration baseline = quick ? Duration.ofSeconds(15) : BASELINE;
-      Duration recovery = quick ? Duration.ofSeconds(35) : RECOVERY;
+      Duration baseline = quick ? Duration.ofSeconds(10) : BASELINE;
+      Duration recovery = quick ? Duration.ofSeconds(25) : RECOVERY;
+      // warm-up, not measured: the first jobs allocate shards and wake the JIT
+      Thread.sleep(quick ? 10_000 : WARM_UP.toMillis());
       long baselineStart = history.now();
       Thread.sleep(baseline.toMillis());
       long baselineEnd = history.now();

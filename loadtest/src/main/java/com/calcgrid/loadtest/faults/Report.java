@@ -58,6 +58,22 @@ final class Report {
         + "| accepted within 2 s | p99 accept | healing to full throughput | tasks re-executed "
         + "| jobs lost | wrong results | duplicates |\n");
     t.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    StringBuilder why = new StringBuilder("\nRefused attempts during each fault, by answer "
+        + "(0: no answer within 5 s, -1: connection refused or reset):\n\n");
+    for (FaultRun.Phase p : phases) {
+      java.util.Map<Integer, Integer> byStatus = new java.util.TreeMap<>();
+      for (History.Submission s : subs) {
+        synchronized (s) {
+          for (History.Attempt a : s.attempts) {
+            if (a.atMs() >= p.startMs() && a.atMs() < p.healMs() && a.status() != 200
+                && a.status() != 202) {
+              byStatus.merge(a.status(), 1, Integer::sum);
+            }
+          }
+        }
+      }
+      why.append("- ").append(p.fault().name()).append(": ").append(byStatus).append('\n');
+    }
     for (FaultRun.Phase p : phases) {
       long dur = Math.max(1, p.healMs() - p.startMs());
       double during = count(acks, p.startMs(), p.healMs()) / (dur / 1000.0);
@@ -114,6 +130,7 @@ final class Report {
               : "",
           p99, recovery(acks, p.healMs(), p.endMs(), baseline), reExec, lost, wrong, dups));
     }
+    t.append(why);
     t.append(String.format(Locale.ROOT, "%nHistory check: %d acknowledged jobs; lost %d, "
         + "wrong results %d, failed %d, results changed after being seen %d, duplicate jobs %d "
         + "(the job index lists %d jobs no acknowledgement named: submissions whose client "
