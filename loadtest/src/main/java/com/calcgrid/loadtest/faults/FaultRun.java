@@ -116,7 +116,7 @@ public final class FaultRun {
       List<String> bases = nodes.stream().map(NodeProc::base).toList();
       Load load = new Load(history, bases, 42, runId, rate, 20_000);
       Cluster cluster = new Cluster(net, nodes, proxy[0], history, load.http(), pgScript, pgDir);
-      load.start(8);
+      load.start(64);
       Duration baseline = quick ? Duration.ofSeconds(10) : BASELINE;
       Duration recovery = quick ? Duration.ofSeconds(25) : RECOVERY;
       // warm-up, not measured: the first jobs allocate shards and wake the JIT
@@ -157,6 +157,7 @@ public final class FaultRun {
 
   private static synchronized void cleanUp(List<NodeProc> nodes, PgProxy proxy, Path pgScript,
       Path pgDir, Net net) {
+    nodes.forEach(NodeProc::unsupervise);
     for (NodeProc n : nodes) {
       try {
         n.stop();

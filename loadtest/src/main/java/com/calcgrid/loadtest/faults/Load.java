@@ -19,7 +19,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The clients: submitters that post jobs at a steady rate the way a careful client does (an
+ * The clients: submissions of jobs at a steady rate, each the way a careful client does (an
  * Idempotency-Key per job; on 429/503 wait Retry-After, on a timeout or a refused connection
  * try the next node; give up after {@link #GIVE_UP}), WebSocket subscribers to every third
  * acknowledged job that reconnect until they see {@code finished}, and a sampler that reads the
@@ -58,11 +58,44 @@ final class Load {
     return http;
   }
 
-  void start(int clients) {
-    for (int c = 0; c < clients; c++) {
-      int client = c;
-      threads.add(daemon("submitter-" + c, () -> submitLoop(client, clients)));
-    }
+  /**
+   * Submissions start at the set rate whether or not earlier ones have been answered (an open
+   * loop, as a stream of jobs from many desks arrives), and at most {@code concurrency} are in
+   * progress; one waiting for a slot counts its wait in its latency, from its due time.
+   */
+  void start(int concurrency) {
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(concurrency, r -> {
+          Thread t = new Thread(r, "submitter");
+          t.setDaemon(true);
+          return t;
+        });
+    threads.add(daemon("pacer", () -> {
+      long periodNanos = (long) (1e9 / ratePerSecond);
+      long due = System.nanoTime();
+      int client = 0;
+      while (!stopped) {
+        long wait = due - System.nanoTime();
+        if (wait > 0) {
+          sleep(wait / 1_000_000);
+          continue;
+        }
+        due += periodNanos;
+        int index = next.getAndIncrement();
+        if (index >= max) {
+          break;
+        }
+        History.Submission s = history.add(index, Graphs.job(seed, runId, index));
+        int c = client++;
+        pool.execute(() -> submit(s, c));
+      }
+      pool.shutdown();
+      try {
+        pool.awaitTermination(GIVE_UP.toMillis() + 10_000, java.util.concurrent.TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }));
     threads.add(daemon("sampler", this::sampleLoop));
   }
 
@@ -78,27 +111,6 @@ final class Load {
     subscribing = false;
     for (WebSocket ws : sockets.values()) {
       ws.abort();
-    }
-  }
-
-  private void submitLoop(int client, int clients) {
-    long periodNanos = (long) (clients / ratePerSecond * 1e9);
-    long due = System.nanoTime() + ThreadLocalRandom.current().nextLong(periodNanos);
-    while (!stopped) {
-      long wait = due - System.nanoTime();
-      if (wait > 0) {
-        sleep(wait / 1_000_000);
-        continue;
-      }
-      due += periodNanos;
-      if (due < System.nanoTime()) {
-        due = System.nanoTime(); // behind after a slow submission: no burst to catch up
-      }
-      int index = next.getAndIncrement();
-      if (index >= max) {
-        return;
-      }
-      submit(history.add(index, Graphs.job(seed, runId, index)), client);
     }
   }
 

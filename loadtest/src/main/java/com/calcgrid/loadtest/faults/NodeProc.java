@@ -139,6 +139,11 @@ final class NodeProc {
     return log;
   }
 
+  /** Ends the watch: an exit from now on is not followed by a restart. */
+  void unsupervise() {
+    supervised = false;
+  }
+
   /** Ends the watch and the process (SIGCONT first, in case it is paused). */
   void stop() throws InterruptedException {
     supervised = false;

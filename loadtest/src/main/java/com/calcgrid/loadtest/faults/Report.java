@@ -52,7 +52,7 @@ final class Report {
 
     StringBuilder t = new StringBuilder();
     t.append(String.format(Locale.ROOT, "Baseline before the faults: %.2f accepted/s "
-        + "(offered: 4/s by 8 clients); %d submissions, %d acknowledged.%n%n", baseline,
+        + "(offered: 4/s, an open loop of at most 64 in progress); %d submissions, %d acknowledged.%n%n", baseline,
         subs.size(), subs.stream().filter(History.Submission::acknowledged).count()));
     t.append("| fault | held | accepted/s during | accepted/s 30 s after | attempts refused "
         + "| accepted within 2 s | p99 accept | healing to full throughput | tasks re-executed "
