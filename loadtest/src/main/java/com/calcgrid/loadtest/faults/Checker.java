@@ -15,6 +15,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 /**
@@ -43,8 +46,12 @@ final class Checker {
   private final List<String> bases;
   private final HttpClient http;
   private final String runId;
-  private final List<String> problems = new ArrayList<>();
-  private int turn;
+  /** How long the reads that check one job may take, once it has ended. */
+  private static final Duration READS = Duration.ofSeconds(60);
+
+  private final List<String> problems = java.util.Collections.synchronizedList(new ArrayList<>());
+  private final java.util.concurrent.atomic.AtomicInteger turn =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   Checker(History history, List<String> bases, HttpClient http, String runId) {
     this.history = history;
@@ -62,6 +69,7 @@ final class Checker {
     int failed = 0;
     int changed = 0;
     int duplicates = 0;
+    List<History.Submission> acked = new ArrayList<>();
     for (History.Submission s : history.submissions()) {
       if (s.ids.size() > 1) {
         duplicates++;
@@ -70,52 +78,30 @@ final class Checker {
       if (s.rejected != null) {
         problem("submission " + s.graph.key() + " rejected: " + s.rejected);
       }
-      if (!s.acknowledged()) {
-        continue;
+      if (s.acknowledged()) {
+        acked.add(s);
       }
-      JsonNode job = awaitTerminal(s.jobId, deadline);
-      if (job == null) {
-        lost++;
-        jobs.put(s.jobId, new JobOutcome("LOST", true, 0, 0));
-        problem("job " + s.jobId + " (" + s.graph.key() + ", acknowledged at "
-            + s.ackMs / 1000.0 + " s) did not end within the bound");
-        continue;
-      }
-      finalJobs.put(s.jobId, job);
-      String state = job.path("state").asText();
-      int wrong = 0;
-      if (!state.equals("SUCCEEDED")) {
-        failed++;
-        problem("job " + s.jobId + " ended " + state + ": " + job.path("error").asText(""));
-      } else {
-        JsonNode results = get("/api/v1/jobs/" + s.jobId + "/results?scope=all&limit=1000",
-            deadline).path("results");
-        for (Map.Entry<String, Long> e : s.graph.expected().entrySet()) {
-          JsonNode r = results.get(e.getKey());
-          if (r == null || !r.isIntegralNumber() || r.asLong() != e.getValue()) {
-            wrong++;
-            if (wrong <= 3) {
-              problem("job " + s.jobId + " task " + e.getKey() + ": " + r + ", expected "
-                  + e.getValue());
-            }
-          }
-        }
-        Map<String, String> seen = history.seenResults.getOrDefault(s.jobId, Map.of());
-        for (Map.Entry<String, String> e : seen.entrySet()) {
-          JsonNode r = results.get(e.getKey());
-          if (r == null || !r.toString().equals(e.getValue())) {
-            changed++;
-            problem("job " + s.jobId + " task " + e.getKey() + " was " + e.getValue()
-                + " while running, " + r + " at the end");
-          }
-        }
-      }
-      if (wrong > 0) {
-        wrongJobs++;
-      }
-      jobs.put(s.jobId, new JobOutcome(state, false, wrong, reExecuted(s.jobId, deadline)));
     }
-    int orphans = countListedJobs(deadline, jobs, duplicatesFromIndex());
+    // the bound is for the jobs to end; the reads that check them after that get their own time
+    ExecutorService pool = Executors.newFixedThreadPool(6);
+    List<Future<Checked>> futures = new ArrayList<>();
+    for (History.Submission s : acked) {
+      futures.add(pool.submit(() -> checkOne(s, deadline)));
+    }
+    for (Future<Checked> f : futures) {
+      Checked c = f.get();
+      jobs.put(c.jobId(), c.outcome());
+      if (c.finalJob() != null) {
+        finalJobs.put(c.jobId(), c.finalJob());
+      }
+      lost += c.outcome().lost() ? 1 : 0;
+      wrongJobs += c.outcome().wrong() > 0 ? 1 : 0;
+      failed += c.failed() ? 1 : 0;
+      changed += c.changed();
+    }
+    pool.shutdown();
+    int orphans = countListedJobs(System.nanoTime() + READS.toNanos(), jobs,
+        duplicatesFromIndex());
     int withoutFinished = 0;
     int wrongCounts = 0;
     for (History.Subscription sub : history.subscriptions.values()) {
@@ -137,6 +123,50 @@ final class Checker {
     return new Result(jobs, lost, wrongJobs, failed, changed, duplicates + indexDuplicates,
         orphans, history.subscriptions.size(), withoutFinished, wrongCounts, conflicts[0],
         conflicts[1], problems);
+  }
+
+  private record Checked(String jobId, JsonNode finalJob, JobOutcome outcome, boolean failed,
+      int changed) {}
+
+  private Checked checkOne(History.Submission s, long terminalDeadline) throws Exception {
+    JsonNode job = awaitTerminal(s.jobId, terminalDeadline);
+    if (job == null) {
+      problem("job " + s.jobId + " (" + s.graph.key() + ", acknowledged at "
+          + s.ackMs / 1000.0 + " s) did not end within the bound");
+      return new Checked(s.jobId, null, new JobOutcome("LOST", true, 0, 0), false, 0);
+    }
+    long reads = System.nanoTime() + READS.toNanos();
+    String state = job.path("state").asText();
+    int wrong = 0;
+    int changed = 0;
+    boolean failed = !state.equals("SUCCEEDED");
+    if (failed) {
+      problem("job " + s.jobId + " ended " + state + ": " + job.path("error").asText(""));
+    } else {
+      JsonNode results = get("/api/v1/jobs/" + s.jobId + "/results?scope=all&limit=1000",
+          reads).path("results");
+      for (Map.Entry<String, Long> e : s.graph.expected().entrySet()) {
+        JsonNode r = results.get(e.getKey());
+        if (r == null || !r.isIntegralNumber() || r.asLong() != e.getValue()) {
+          wrong++;
+          if (wrong <= 3) {
+            problem("job " + s.jobId + " task " + e.getKey() + ": " + r + ", expected "
+                + e.getValue());
+          }
+        }
+      }
+      Map<String, String> seen = history.seenResults.getOrDefault(s.jobId, Map.of());
+      for (Map.Entry<String, String> e : seen.entrySet()) {
+        JsonNode r = results.get(e.getKey());
+        if (r == null || !r.toString().equals(e.getValue())) {
+          changed++;
+          problem("job " + s.jobId + " task " + e.getKey() + " was " + e.getValue()
+              + " while running, " + r + " at the end");
+        }
+      }
+    }
+    return new Checked(s.jobId, job, new JobOutcome(state, false, wrong,
+        reExecuted(s.jobId, reads)), failed, changed);
   }
 
   private int indexDuplicates;
@@ -255,7 +285,7 @@ final class Checker {
   }
 
   private HttpResponse<String> send(String path) throws IOException, InterruptedException {
-    String base = bases.get(turn++ % bases.size());
+    String base = bases.get(Math.floorMod(turn.getAndIncrement(), bases.size()));
     return http.send(HttpRequest.newBuilder(URI.create(base + path))
         .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
   }
