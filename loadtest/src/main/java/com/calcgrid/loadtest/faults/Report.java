@@ -52,7 +52,7 @@ final class Report {
 
     StringBuilder t = new StringBuilder();
     t.append(String.format(Locale.ROOT, "Baseline before the faults: %.2f accepted/s "
-        + "(offered: 4/s, an open loop of at most 64 in progress); %d submissions, %d acknowledged.%n%n", baseline,
+        + "(offered in an open loop, at most 64 in progress); %d submissions, %d acknowledged.%n%n", baseline,
         subs.size(), subs.stream().filter(History.Submission::acknowledged).count()));
     t.append("| fault | held | accepted/s during | accepted/s 30 s after | attempts refused "
         + "| accepted within 2 s | p99 accept | healing to full throughput | tasks re-executed "
@@ -136,11 +136,12 @@ final class Report {
         + "(the job index lists %d jobs no acknowledgement named: submissions whose client "
         + "gave up); journal sequence conflicts of job persistence ids %d (other duplicate-key "
         + "errors in the logs: %d); WebSocket subscribers %d, without finished %d, with wrong "
-        + "counts %d. Node restarts by the harness's supervisor: %s.%n",
+        + "counts %d; ended jobs whose results could not be read in time %d. Node restarts by the "
+        + "harness's supervisor: %s.%n",
         result.jobs().size(), result.lost(), result.wrongJobs(), result.failedJobs(),
         result.changedResults(), result.duplicateKeys(), result.orphanJobs(),
         result.journalConflicts(), result.otherDuplicateKeyErrors(), result.subscriptions(),
-        result.subscribersWithoutFinished(), result.subscribersWrongCounts(),
+        result.subscribersWithoutFinished(), result.subscribersWrongCounts(), result.unchecked(),
         String.join(", ", nodes.stream().map(n -> n.name() + " " + n.restarts()).toList())));
     t.append("\nEvents:\n");
     for (History.Event e : h.events) {
