@@ -80,7 +80,7 @@ final class Dispatch {
   private final Map<ActorRef<Worker>, Boolean> workers = new HashMap<>();
   private final Map<Integer, InFlight> inFlight = new HashMap<>();
   /** What each worker that offered runs, from its last offer (see {@link Serves}). */
-  private final Map<ActorRef<Worker>, Serves> serves = new HashMap<>();
+  private final Unserved serves;
   /** Per distinct {@link Serves}: which of this job's templates it runs. A handful at most. */
   private final Map<Serves, boolean[]> templatesServed = new HashMap<>();
   final Set<ActorRef<JobUpdate>> subscribers = new HashSet<>();
@@ -107,6 +107,7 @@ final class Dispatch {
     this.self = self;
     this.views = views;
     this.metrics = metrics;
+    this.serves = views.unserved;
   }
 
   /** Brings this node's gauges (hosted supervisors, ready tasks) in step with this job. */
@@ -170,7 +171,7 @@ final class Dispatch {
    */
   Lost workerGone(ActorRef<Worker> worker) {
     workers.remove(worker);
-    serves.remove(worker);
+    serves.gone(worker);
     List<Integer> tasks = new ArrayList<>();
     String[] node = {null};
     inFlight.entrySet().removeIf(e -> {
@@ -206,7 +207,7 @@ final class Dispatch {
     }
     for (Map.Entry<ActorRef<Worker>, Boolean> w : workers.entrySet()) {
       // a worker known to serve none of the ready tasks' functions is left alone until one is
-      IntPredicate fits = fits(s, serves.get(w.getKey()));
+      IntPredicate fits = fits(s, serves.of(w.getKey()));
       if (!w.getValue() && (fits == null || s.ready.peek(s.taskStatus, fits) >= 0)) {
         w.getKey().tell(new RequestWork(jobId, self));
         w.setValue(Boolean.TRUE);
@@ -269,7 +270,7 @@ final class Dispatch {
     boolean refused = false;
     IntPredicate fits = null;
     if (s.status == JobStatus.RUNNING) {
-      serves.put(offer.agent(), offer.serves());
+      serves.offered(offer.agent(), offer.serves());
       fits = fits(s, offer.serves());
     }
     while (s.status == JobStatus.RUNNING && tasks.size() < want) {

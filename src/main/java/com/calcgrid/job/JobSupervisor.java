@@ -506,7 +506,7 @@ public final class JobSupervisor
     if (requeue) {
       for (int i : event.tasks()) {
         if (!dispatch.isPending(i)) {
-          s.requeue(i);
+          s.requeue(i, true);
         }
       }
     }
