@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
         "Authentication: CALCGRID_AUTH_JWKS or CALCGRID_AUTH_HS256_SECRET, CALCGRID_AUTH_ISSUER,",
         "CALCGRID_AUTH_AUDIENCE [calcgrid]. Without it the node listens on loopback only",
         "(see docs/security.md).",
-        "Exit codes: 0 running or stopped by SIGTERM, 2 refused to start (unsafe or invalid",
+        "Exit codes: 143 after SIGTERM (it leaves the cluster first), 2 refused to start (unsafe or invalid",
         "settings, a database it cannot use: unknown URL, wrong credentials, no answer within",
         "CALCGRID_DB_STARTUP_TIMEOUT), 3 removed from the cluster (downed by the split brain",
         "resolver, or made to leave): start it again and it joins as a new member; 1 other failure."})
