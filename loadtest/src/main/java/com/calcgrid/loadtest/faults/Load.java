@@ -29,6 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class Load {
   static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
   static final Duration GIVE_UP = Duration.ofSeconds(60);
+  static final Duration DRAIN = Duration.ofSeconds(10);
 
   private final History history;
   private final List<String> bases;
@@ -42,6 +43,7 @@ final class Load {
   private final List<Thread> threads = new ArrayList<>();
   private final Map<String, WebSocket> sockets = new ConcurrentHashMap<>();
   private volatile boolean stopped;
+  private volatile long stoppedAt;
   private volatile boolean subscribing = true;
 
   Load(History history, List<String> bases, long seed, String runId, double ratePerSecond,
@@ -99,8 +101,13 @@ final class Load {
     threads.add(daemon("sampler", this::sampleLoop));
   }
 
-  /** Stops submitting; subscribers carry on until {@link #closeSubscribers()}. */
+  /**
+   * Stops submitting; submissions in progress get {@link #DRAIN} more to be acknowledged (one
+   * not acknowledged by then was never promised to anyone). Subscribers carry on until
+   * {@link #closeSubscribers()}.
+   */
   void stop() throws InterruptedException {
+    stoppedAt = System.nanoTime();
     stopped = true;
     for (Thread t : threads) {
       t.join(GIVE_UP.toMillis() + 10_000);
@@ -117,7 +124,8 @@ final class Load {
   private void submit(History.Submission s, int client) {
     int attempt = 0;
     long giveUp = System.nanoTime() + GIVE_UP.toNanos();
-    while (System.nanoTime() < giveUp) {
+    while (System.nanoTime() < giveUp
+        && (!stopped || System.nanoTime() < stoppedAt + DRAIN.toNanos())) {
       String base = bases.get((client + s.index + attempt) % bases.size());
       attempt++;
       long t0 = history.now();
