@@ -17,10 +17,14 @@ import picocli.CommandLine.Command;
         "Authentication: CALCGRID_AUTH_JWKS or CALCGRID_AUTH_HS256_SECRET, CALCGRID_AUTH_ISSUER,",
         "CALCGRID_AUTH_AUDIENCE [calcgrid]. Without it the node listens on loopback only",
         "(see docs/security.md).",
-        "Exit codes: 0 running, 2 refused to start (unsafe or invalid settings, a database it",
-        "cannot use: unknown URL, wrong credentials, no answer within CALCGRID_DB_STARTUP_TIMEOUT),",
-        "1 other failure."})
+        "Exit codes: 143 after SIGTERM (it leaves the cluster first), 2 refused to start (unsafe or invalid",
+        "settings, a database it cannot use: unknown URL, wrong credentials, no answer within",
+        "CALCGRID_DB_STARTUP_TIMEOUT), 3 removed from the cluster (downed by the split brain",
+        "resolver, or made to leave): start it again and it joins as a new member; 1 other failure."})
 public final class NodeCommand implements Callable<Integer> {
+  /** Exit code of a node that was removed from the cluster while its process ran on. */
+  public static final int REMOVED = 3;
+
   private static volatile boolean running;
   private static volatile boolean stopping;
 
@@ -44,11 +48,15 @@ public final class NodeCommand implements Callable<Integer> {
       return 2;
     }
     running = true;
-    // A node that left the cluster or was downed stops its actor system; the process follows,
-    // so that a supervisor (systemd, Kubernetes) starts a fresh one.
+    // A node that left the cluster or was downed stops its actor system; the process follows
+    // with a code of its own (a failure to systemd's Restart=on-failure), so that a supervisor
+    // (systemd, Kubernetes, Docker) starts a fresh one, which joins as a new member.
     node.system().getWhenTerminated().thenRun(() -> {
       if (!stopping) {
-        System.exit(0);
+        System.err.println("calcgrid node: this node was removed from the cluster (downed by the "
+            + "split brain resolver or an administrator, or made to leave); exiting with code "
+            + REMOVED + " so that its supervisor starts a fresh node, which joins again");
+        System.exit(REMOVED);
       }
     });
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

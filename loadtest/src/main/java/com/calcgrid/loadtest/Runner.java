@@ -37,6 +37,7 @@ public final class Runner {
     ALL.put("fuzz", Fuzz::run);
     ALL.put("schedules", ScheduleFirings::run);
     ALL.put("workers", Workers::run);
+    ALL.put("faults", Runner::faults);
   }
 
   private Runner() {}
@@ -74,6 +75,9 @@ public final class Runner {
       if (!only.isEmpty() && !only.contains(b.getKey())) {
         continue;
       }
+      if (only.isEmpty() && b.getKey().equals("faults")) {
+        continue; // root only and about 15 minutes: run when named (--only faults)
+      }
       if (quick && b.getKey().equals("million")) {
         bench.add(Row.notRun("1M tasks", "heap, restart, completion", "skipped by --quick"));
         continue;
@@ -105,6 +109,23 @@ public final class Runner {
     log("all done in %.1f min; results in %s", (System.nanoTime() - t0) / 60e9, bench.out());
     deleteQuietly(bench.work());
     System.exit(failures.isEmpty() ? 0 : 1);
+  }
+
+  /** Faults under load (root only): see loadtest/faults and docs/reliability.md. */
+  private static void faults(Bench bench) throws Exception {
+    if (!"root".equals(System.getProperty("user.name"))) {
+      bench.add(Row.notRun("faults", "none lost, wrong or doubled",
+          "needs root (network namespaces, nft)"));
+      return;
+    }
+    boolean ok = com.calcgrid.loadtest.faults.FaultRun.run(bench.root(), bench.out(),
+        bench.quick(), List.of());
+    bench.add(new Row("faults", "acknowledged jobs lost, wrong or doubled: "
+        + (ok ? "none" : "SOME (see loadtest/out/faults/report.md)"), "none", ok, "-", "-",
+        "table in loadtest/out/faults/report.md"));
+    if (!ok) {
+      throw new IllegalStateException("the fault run's history check failed");
+    }
   }
 
   static String table(List<Row> rows) {
