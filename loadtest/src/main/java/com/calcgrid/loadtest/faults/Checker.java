@@ -37,8 +37,17 @@ final class Checker {
       int subscribersWithoutFinished, int subscribersWrongCounts, int journalConflicts,
       int otherDuplicateKeyErrors, int unchecked, List<String> problems) {
     boolean invariantsHold() {
-      return lost == 0 && wrongJobs == 0 && changedResults == 0 && duplicateKeys == 0
-          && journalConflicts == 0;
+      return clientInvariantsHold() && journalConflicts == 0;
+    }
+
+    /**
+     * What a client can see: nothing acknowledged lost, computed wrong, changed after it was
+     * seen, or doubled. The quick run in CI fails on these; journal conflicts (two copies of a
+     * supervisor writing, whose cause is still open, see reliability.md) fail the full run and
+     * are printed by both.
+     */
+    boolean clientInvariantsHold() {
+      return lost == 0 && wrongJobs == 0 && changedResults == 0 && duplicateKeys == 0;
     }
   }
 

@@ -158,7 +158,11 @@ public final class FaultRun {
       for (String p : result.problems()) {
         System.out.println("  problem: " + p);
       }
-      return result.invariantsHold();
+      if (quick && result.journalConflicts() > 0) {
+        System.out.println("  warning: " + result.journalConflicts() + " journal sequence"
+            + " conflicts on job persistence ids (not failing the quick run; see reliability.md)");
+      }
+      return quick ? result.clientInvariantsHold() : result.invariantsHold();
     } finally {
       cleanUp(nodes, proxy[0], pgScript, pgDir, net);
       Runtime.getRuntime().removeShutdownHook(cleanup);
