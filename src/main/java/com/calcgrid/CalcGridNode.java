@@ -7,7 +7,7 @@ import com.calcgrid.api.ClusterRoutes;
 import com.calcgrid.api.DashboardRoutes;
 import com.calcgrid.api.HealthRoutes;
 import com.calcgrid.api.HttpApi;
-import com.calcgrid.api.JobEventsSocket;
+import com.calcgrid.api.events.JobEventsSocket;
 import com.calcgrid.api.JobRoutes;
 import com.calcgrid.api.Json;
 import com.calcgrid.api.MetricsRoutes;

@@ -2,6 +2,7 @@ package com.calcgrid.api;
 
 import com.calcgrid.api.auth.AccessRole;
 import com.calcgrid.api.auth.Caller;
+import com.calcgrid.api.events.JobEventsSocket;
 import com.calcgrid.job.JobIndex;
 import com.calcgrid.job.JobStatus;
 import com.calcgrid.job.JobSupervisor;
@@ -212,7 +213,7 @@ public final class JobRoutes extends AllDirectives {
         Duration.ofSeconds(2));
   }
 
-  static HttpResponse badParam(String name, String message) {
+  public static HttpResponse badParam(String name, String message) {
     return Json.problem(StatusCodes.BAD_REQUEST, "invalid-parameter", "Invalid parameter",
         "query parameter '" + name + "' " + message, Map.of("parameter", name));
   }

@@ -1,5 +1,8 @@
-package com.calcgrid.api;
+package com.calcgrid.api.events;
 
+import com.calcgrid.api.Incidents;
+import com.calcgrid.api.JobRoutes;
+import com.calcgrid.api.Json;
 import com.calcgrid.api.auth.Caller;
 import com.calcgrid.job.JobSupervisor;
 import com.calcgrid.job.JobView;
@@ -53,7 +56,7 @@ public final class JobEventsSocket extends AllDirectives {
    * Upgrades to the job's event stream if the caller may see the job; unknown and foreign jobs
    * get a plain HTTP 404 before any upgrade.
    */
-  Route route(Caller caller, String jobId) {
+  public Route route(Caller caller, String jobId) {
     return parameterOptional("events", events -> {
       boolean progressOnly = events.map("progress"::equals).orElse(false);
       if (events.isPresent() && !progressOnly && !events.get().equals("all")) {

@@ -1,5 +1,6 @@
-package com.calcgrid.api;
+package com.calcgrid.api.events;
 
+import com.calcgrid.api.Json;
 import com.calcgrid.job.JobSupervisor;
 import com.calcgrid.job.JobUpdate;
 import com.calcgrid.job.JobView;

@@ -1,4 +1,4 @@
-package com.calcgrid.api;
+package com.calcgrid.api.events;
 
 import com.calcgrid.job.JobSupervisor;
 import java.time.Duration;
