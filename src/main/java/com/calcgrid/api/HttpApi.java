@@ -37,7 +37,7 @@ public final class HttpApi extends AllDirectives {
    * 413 for a body over {@code calcgrid.http.max-body}: no Retry-After, as the same body is
    * refused again however long the client waits.
    */
-  static HttpResponse tooLarge(long limit) {
+  public static HttpResponse tooLarge(long limit) {
     return Json.problem(StatusCodes.PAYLOAD_TOO_LARGE, "body-too-large",
         "Request body too large", "the request body exceeds the limit of " + limit
             + " bytes (calcgrid.http.max-body, CALCGRID_MAX_BODY)",

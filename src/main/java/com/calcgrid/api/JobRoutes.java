@@ -3,6 +3,7 @@ package com.calcgrid.api;
 import com.calcgrid.api.auth.AccessRole;
 import com.calcgrid.api.auth.Caller;
 import com.calcgrid.api.events.JobEventsSocket;
+import com.calcgrid.api.submit.Submissions;
 import com.calcgrid.job.JobIndex;
 import com.calcgrid.job.JobStatus;
 import com.calcgrid.job.JobSupervisor;

@@ -357,7 +357,7 @@ final class IndexWrites {
           a.scheduled());
       return d;
     } catch (SQLException e) {
-      if (JobIndex.UNIQUE_VIOLATION.equals(e.getSQLState())) {
+      if (Jdbc.UNIQUE_VIOLATION.equals(e.getSQLState())) {
         // listed at the same moment by another node
         return new Decision(Admitted.ALREADY_LISTED, d.running(), d.limit());
       }

@@ -29,8 +29,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class JobIndex {
   private static final Logger log = LoggerFactory.getLogger(JobIndex.class);
-  /** SQLSTATE of a duplicate key, in H2 and PostgreSQL alike. */
-  static final String UNIQUE_VIOLATION = "23505";
 
   /**
    * One row of the listing. {@code schedule} and {@code scheduledFor} name the schedule's firing

@@ -1,5 +1,6 @@
 package com.calcgrid.schedule;
 
+import com.calcgrid.api.submit.IdempotencyKeys;
 import com.calcgrid.calc.FunctionRegistry;
 import com.calcgrid.graph.GraphLimits;
 import com.calcgrid.graph.GraphParser;
@@ -7,7 +8,6 @@ import com.calcgrid.graph.GraphSpec;
 import com.calcgrid.graph.GraphValidator;
 import com.calcgrid.graph.InvalidGraphException;
 import com.calcgrid.graph.TaskTemplate;
-import com.calcgrid.job.IdempotencyKeys;
 import com.calcgrid.job.JobIndex;
 import com.calcgrid.job.JobStatus;
 import com.calcgrid.job.JobSupervisor;

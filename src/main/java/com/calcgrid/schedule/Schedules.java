@@ -1,10 +1,10 @@
 package com.calcgrid.schedule;
 
+import com.calcgrid.api.submit.IdempotencyKeys;
 import com.calcgrid.calc.FunctionRegistry;
 import com.calcgrid.graph.GraphLimits;
 import com.calcgrid.graph.GraphParser;
 import com.calcgrid.graph.JsonLimits;
-import com.calcgrid.job.IdempotencyKeys;
 import com.calcgrid.job.JobIndex;
 import com.typesafe.config.Config;
 import java.time.Clock;

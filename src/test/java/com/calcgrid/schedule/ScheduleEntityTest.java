@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.calcgrid.api.Json;
+import com.calcgrid.api.submit.IdempotencyKeys;
 import com.calcgrid.calc.FunctionRegistry;
 import com.calcgrid.graph.GraphLimits;
 import com.calcgrid.graph.GraphParser;
 import com.calcgrid.graph.JsonLimits;
-import com.calcgrid.job.IdempotencyKeys;
 import com.calcgrid.job.JobIndex;
 import com.calcgrid.job.JobSupervisor;
 import com.calcgrid.schedule.Firing.Kind;

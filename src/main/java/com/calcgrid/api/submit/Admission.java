@@ -1,5 +1,6 @@
-package com.calcgrid.api;
+package com.calcgrid.api.submit;
 
+import com.calcgrid.api.Json;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

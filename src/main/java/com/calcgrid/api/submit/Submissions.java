@@ -1,5 +1,8 @@
-package com.calcgrid.api;
+package com.calcgrid.api.submit;
 
+import com.calcgrid.api.HttpApi;
+import com.calcgrid.api.Incidents;
+import com.calcgrid.api.Json;
 import com.calcgrid.api.auth.Caller;
 import com.calcgrid.calc.FunctionRegistry;
 import com.calcgrid.graph.GraphLimits;
@@ -8,7 +11,6 @@ import com.calcgrid.graph.GraphSpec;
 import com.calcgrid.graph.GraphValidator;
 import com.calcgrid.graph.InvalidGraphException;
 import com.calcgrid.graph.TaskTemplate;
-import com.calcgrid.job.IdempotencyKeys;
 import com.calcgrid.job.JobIndex;
 import com.calcgrid.job.JobStatus;
 import com.calcgrid.job.JobSupervisor;
@@ -33,7 +35,6 @@ import org.apache.pekko.http.javadsl.model.headers.Location;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
-
 /**
  * {@code POST /api/v1/jobs}: admission (a bounded number of submissions in progress, per node
  * and per tenant), the body read with a size and time limit, validation, the running-jobs
@@ -79,7 +80,7 @@ public final class Submissions extends AllDirectives {
     this.settings = settings;
   }
 
-  Route submit(Caller caller) {
+  public Route submit(Caller caller) {
     return extractRequest(request -> extractMaterializer(mat -> {
       Optional<String> key = request.getHeader("Idempotency-Key").map(h -> h.value().strip());
       if (key.isPresent() && !KEY.matcher(key.get()).matches()) {
