@@ -2,8 +2,8 @@ package com.calcgrid.api;
 
 import com.calcgrid.api.auth.AccessRole;
 import com.calcgrid.api.auth.Caller;
-import com.calcgrid.job.JobIndex;
 import com.calcgrid.job.JobStatus;
+import com.calcgrid.job.index.JobIndex;
 import com.calcgrid.schedule.InvalidScheduleException;
 import com.calcgrid.schedule.ScheduleEntity;
 import com.calcgrid.schedule.ScheduleIndex;

@@ -11,6 +11,7 @@ import com.calcgrid.job.JobEvent.TaskOutcome;
 import com.calcgrid.job.JobEvent.TasksDispatched;
 import com.calcgrid.job.JobEvent.TasksFinished;
 import com.calcgrid.job.JobEvent.TasksLost;
+import com.calcgrid.job.index.JobIndex;
 import com.calcgrid.metrics.NodeMetrics;
 import com.calcgrid.pull.RunTasks;
 import com.calcgrid.pull.SlotsOffered;

@@ -5,7 +5,7 @@ import com.calcgrid.calc.FunctionRegistry;
 import com.calcgrid.graph.GraphLimits;
 import com.calcgrid.graph.GraphParser;
 import com.calcgrid.graph.JsonLimits;
-import com.calcgrid.job.JobIndex;
+import com.calcgrid.job.index.JobIndex;
 import com.typesafe.config.Config;
 import java.time.Clock;
 import java.util.concurrent.Executor;

@@ -10,6 +10,7 @@ import com.calcgrid.calc.FunctionRegistry;
 import com.calcgrid.graph.GraphLimits;
 import com.calcgrid.graph.GraphSpec;
 import com.calcgrid.graph.GraphValidator;
+import com.calcgrid.job.index.JobIndex;
 import com.calcgrid.pull.RunTasks;
 import com.calcgrid.pull.Serves;
 import com.calcgrid.pull.SlotsOffered;

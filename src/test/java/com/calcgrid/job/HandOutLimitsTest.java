@@ -1,10 +1,5 @@
 package com.calcgrid.job;
 
-import com.calcgrid.pull.RunTasks;
-import com.calcgrid.pull.SlotsOffered;
-import com.calcgrid.pull.TaskAssignment;
-import com.calcgrid.pull.TaskFinished;
-import com.calcgrid.pull.Worker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,6 +9,12 @@ import com.calcgrid.calc.FunctionRegistry;
 import com.calcgrid.graph.GraphLimits;
 import com.calcgrid.graph.GraphSpec;
 import com.calcgrid.graph.GraphValidator;
+import com.calcgrid.job.index.JobIndex;
+import com.calcgrid.pull.RunTasks;
+import com.calcgrid.pull.SlotsOffered;
+import com.calcgrid.pull.TaskAssignment;
+import com.calcgrid.pull.TaskFinished;
+import com.calcgrid.pull.Worker;
 import com.calcgrid.store.Database;
 import com.calcgrid.testing.Api;
 import com.typesafe.config.ConfigFactory;

@@ -8,6 +8,7 @@ import com.calcgrid.calc.FunctionRegistry;
 import com.calcgrid.graph.GraphLimits;
 import com.calcgrid.graph.GraphSpec;
 import com.calcgrid.graph.GraphValidator;
+import com.calcgrid.job.index.JobIndex;
 import com.calcgrid.store.Database;
 import com.calcgrid.testing.Api;
 import com.calcgrid.worker.WorkerAgent;

@@ -1,7 +1,9 @@
-package com.calcgrid.job;
+package com.calcgrid.job.index;
 
-import com.calcgrid.job.JobIndex.Admitted;
-import com.calcgrid.job.JobIndex.Decision;
+import com.calcgrid.job.JobStatus;
+import com.calcgrid.job.ScheduledRun;
+import com.calcgrid.job.index.JobIndex.Admitted;
+import com.calcgrid.job.index.JobIndex.Decision;
 import com.calcgrid.store.Jdbc;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,5 +1,7 @@
-package com.calcgrid.job;
+package com.calcgrid.job.index;
 
+import com.calcgrid.job.JobStatus;
+import com.calcgrid.job.ScheduledRun;
 import com.calcgrid.store.Jdbc;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
