@@ -118,7 +118,7 @@ class HandOutLimitsTest {
     }
     Api.await(kit::getState, Duration.ofSeconds(10),
         s -> s.counts[TaskStatus.SUCCEEDED.ordinal()] == 10);
-    assertEquals(90, Dispatch.inputBytes(kit.getState(), 10));
+    assertEquals(90, HandOuts.inputBytes(kit.getState(), 10));
     RunTasks run = offer(kit, 10);
     assertEquals(List.of("c"), ids(run), "b is not handed out");
     JobState s = Api.await(kit::getState, Duration.ofSeconds(10),
