@@ -33,7 +33,7 @@ public final class Incidents {
   public static HttpResponse unavailable(String detail, Throwable cause, Duration retryAfter) {
     String id = newId();
     log.warn("503 [correlationId={}] {}: {}", id, detail, describe(cause));
-    return withId(Json.problem(StatusCodes.SERVICE_UNAVAILABLE, "unavailable",
+    return withId(Problems.problem(StatusCodes.SERVICE_UNAVAILABLE, "unavailable",
             "Service unavailable", detail + " (correlation id " + id + ")",
             Map.of("correlationId", id)), id)
         .addHeader(RetryAfter.create(Math.max(1, retryAfter.toSeconds())));
@@ -43,7 +43,7 @@ public final class Incidents {
   public static HttpResponse internal(Throwable cause) {
     String id = newId();
     log.error("500 [correlationId={}] request failed", id, cause);
-    return withId(Json.problem(StatusCodes.INTERNAL_SERVER_ERROR, "internal", "Internal error",
+    return withId(Problems.problem(StatusCodes.INTERNAL_SERVER_ERROR, "internal", "Internal error",
         "the server failed to answer; the operator finds the cause in the node's log under "
             + "correlation id " + id, Map.of("correlationId", id)), id);
   }

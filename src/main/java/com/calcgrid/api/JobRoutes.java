@@ -65,7 +65,7 @@ public final class JobRoutes extends AllDirectives {
                     () -> list(caller))))),
             pathPrefix(PathMatchers.segment(), id -> JOB_ID.matcher(id).matches()
                 ? jobRoutes(caller, id)
-                : complete(Json.notFound("no job '" + id + "'"))))))));
+                : complete(Problems.notFound("no job '" + id + "'"))))))));
   }
 
   private Route jobRoutes(Caller caller, String id) {
@@ -98,7 +98,7 @@ public final class JobRoutes extends AllDirectives {
         return inner.get();
       }
       if (tenant.get().isEmpty() || !caller.sees(tenant.get().get())) {
-        return complete(Json.notFound("no job '" + id + "'"));
+        return complete(Problems.notFound("no job '" + id + "'"));
       }
       return inner.get();
     });
@@ -121,7 +121,7 @@ public final class JobRoutes extends AllDirectives {
       }
       JobView job = reply.get().job();
       if (job == null || !caller.sees(job.tenant())) {
-        return complete(Json.notFound("no job '" + id + "'"));
+        return complete(Problems.notFound("no job '" + id + "'"));
       }
       return inner.apply(job);
     }));
@@ -134,13 +134,13 @@ public final class JobRoutes extends AllDirectives {
         try {
           state = JobStatus.valueOf(p.get("state").toUpperCase(java.util.Locale.ROOT));
         } catch (IllegalArgumentException e) {
-          return complete(badParam("state", "must be one of RUNNING, SUCCEEDED, FAILED, CANCELLED, got '"
+          return complete(Problems.badParam("state", "must be one of RUNNING, SUCCEEDED, FAILED, CANCELLED, got '"
               + p.get("state") + "'"));
         }
       }
       String name = p.getOrDefault("name", "").strip();
       if (name.length() > MAX_NAME_FILTER) {
-        return complete(badParam("name", "must be at most " + MAX_NAME_FILTER
+        return complete(Problems.badParam("name", "must be at most " + MAX_NAME_FILTER
             + " characters, got " + name.length()));
       }
       String tenant = p.get("tenant");
@@ -153,7 +153,7 @@ public final class JobRoutes extends AllDirectives {
       }
       String schedule = p.get("schedule");
       if (schedule != null && !JOB_ID.matcher(schedule).matches()) {
-        return complete(badParam("schedule", "must be a schedule's id, got '" + schedule + "'"));
+        return complete(Problems.badParam("schedule", "must be a schedule's id, got '" + schedule + "'"));
       }
       Paging paging = Paging.of(p, settings.defaultPage(), settings.maxPage());
       if (paging.error() != null) {
@@ -170,8 +170,8 @@ public final class JobRoutes extends AllDirectives {
   private Route getTask(String id, String taskId) {
     return completeWithFuture(entity(id)
         .ask((ActorRef<JobSupervisor.TaskReply> reply) -> new JobSupervisor.GetTask(taskId, reply), settings.askTimeout())
-        .thenApply(r -> !r.jobExists() ? Json.notFound("no job '" + id + "'")
-            : r.task() == null ? Json.notFound("job " + id + " has no task '" + taskId + "'")
+        .thenApply(r -> !r.jobExists() ? Problems.notFound("no job '" + id + "'")
+            : r.task() == null ? Problems.notFound("job " + id + " has no task '" + taskId + "'")
             : Json.ok(r.task()))
         .exceptionally(this::timeout));
   }
@@ -179,7 +179,7 @@ public final class JobRoutes extends AllDirectives {
   private Route results(String id, Map<String, String> p) {
     String scope = p.getOrDefault("scope", "outputs");
     if (!scope.equals("outputs") && !scope.equals("all")) {
-      return complete(badParam("scope", "must be 'outputs' or 'all', got '" + scope + "'"));
+      return complete(Problems.badParam("scope", "must be 'outputs' or 'all', got '" + scope + "'"));
     }
     Paging paging = Paging.of(p, settings.maxPage(), settings.maxPage());
     if (paging.error() != null) {
@@ -188,7 +188,7 @@ public final class JobRoutes extends AllDirectives {
     return completeWithFuture(entity(id).ask(
             (ActorRef<JobSupervisor.ResultsReply> reply) -> new JobSupervisor.GetResults(scope.equals("all"), paging.offset(),
                 paging.limit(), reply), settings.askTimeout())
-        .thenApply(r -> r.results() == null ? Json.notFound("no job '" + id + "'")
+        .thenApply(r -> r.results() == null ? Problems.notFound("no job '" + id + "'")
             : Json.ok(r.results()))
         .exceptionally(this::timeout));
   }
@@ -197,9 +197,9 @@ public final class JobRoutes extends AllDirectives {
     return completeWithFuture(entity(id)
         .ask((ActorRef<JobSupervisor.CancelReply> reply) -> new JobSupervisor.Cancel("cancelled through the API", reply),
             settings.askTimeout())
-        .thenApply(r -> r.job() == null ? Json.notFound("no job '" + id + "'")
+        .thenApply(r -> r.job() == null ? Problems.notFound("no job '" + id + "'")
             : r.cancelled() ? Json.ok(r.job())
-            : Json.problem(StatusCodes.CONFLICT, "job-finished", "Job already finished",
+            : Problems.problem(StatusCodes.CONFLICT, "job-finished", "Job already finished",
                 "job " + id + " already ended " + r.job().state() + "; nothing to cancel",
                 Map.of("job", r.job())))
         .exceptionally(this::timeout));
@@ -212,10 +212,5 @@ public final class JobRoutes extends AllDirectives {
   private HttpResponse timeout(Throwable e) {
     return Incidents.unavailable("the job's supervisor did not answer in time", e,
         Duration.ofSeconds(2));
-  }
-
-  public static HttpResponse badParam(String name, String message) {
-    return Json.problem(StatusCodes.BAD_REQUEST, "invalid-parameter", "Invalid parameter",
-        "query parameter '" + name + "' " + message, Map.of("parameter", name));
   }
 }

@@ -74,7 +74,7 @@ public final class ScheduleRoutes extends AllDirectives {
                     () -> list(caller))))),
             pathPrefix(PathMatchers.segment(), id -> ID.matcher(id).matches()
                 ? scheduleRoutes(caller, id)
-                : complete(Json.notFound("no schedule '" + id + "'"))))))));
+                : complete(Problems.notFound("no schedule '" + id + "'"))))))));
   }
 
   private Route scheduleRoutes(Caller caller, String id) {
@@ -103,7 +103,7 @@ public final class ScheduleRoutes extends AllDirectives {
       }
       ScheduleView s = reply.get().schedule();
       if (s == null || !caller.sees(s.tenant())) {
-        return complete(Json.notFound("no schedule '" + id + "'"));
+        return complete(Problems.notFound("no schedule '" + id + "'"));
       }
       return inner.apply(s);
     });
@@ -121,7 +121,7 @@ public final class ScheduleRoutes extends AllDirectives {
       String id = UUID.randomUUID().toString();
       CompletionStage<HttpResponse> response = schedules.count(caller.tenant())
           .thenCompose(n -> n >= max
-              ? CompletableFuture.completedFuture(Json.tooManyRequests("too-many-schedules",
+              ? CompletableFuture.completedFuture(Problems.tooManyRequests("too-many-schedules",
                   "Too many schedules", "tenant '" + caller.tenant() + "' has " + n
                       + " schedules, the most it may have (" + max + "); delete one first",
                   Duration.ofSeconds(60)))
@@ -191,7 +191,7 @@ public final class ScheduleRoutes extends AllDirectives {
       return completeWithFuture(entity(id)
           .ask((ActorRef<ScheduleEntity.ViewReply> reply) -> new ScheduleEntity.Change(
               parsed.spec(), parsed.paused(), reply), settings.askTimeout())
-          .thenApply(r -> r.schedule() == null ? Json.notFound("no schedule '" + id + "'")
+          .thenApply(r -> r.schedule() == null ? Problems.notFound("no schedule '" + id + "'")
               : Json.ok(render(r.schedule(), Map.of())))
           .exceptionally(this::timeout));
     });
@@ -199,7 +199,7 @@ public final class ScheduleRoutes extends AllDirectives {
 
   private Route remove(String id) {
     return completeWithFuture(entity(id).ask(ScheduleEntity.Delete::new, settings.askTimeout())
-        .thenApply(r -> r.schedule() == null ? Json.notFound("no schedule '" + id + "'")
+        .thenApply(r -> r.schedule() == null ? Problems.notFound("no schedule '" + id + "'")
             : HttpResponse.create().withStatus(StatusCodes.NO_CONTENT))
         .exceptionally(this::timeout));
   }
@@ -262,12 +262,9 @@ public final class ScheduleRoutes extends AllDirectives {
 
   private HttpResponse refusedOrTimeout(Throwable e, org.apache.pekko.http.javadsl.model.StatusCode
       status, String type, String title) {
-    Throwable t = e;
-    while (t.getCause() != null && !(t instanceof StatusReply.ErrorMessage)) {
-      t = t.getCause();
-    }
-    return t instanceof StatusReply.ErrorMessage m
-        ? Json.problem(status, type, title, m.getMessage())
+    StatusReply.ErrorMessage m = Problems.cause(e, StatusReply.ErrorMessage.class);
+    return m != null
+        ? Problems.problem(status, type, title, m.getMessage())
         : timeout(e);
   }
 
@@ -306,7 +303,7 @@ public final class ScheduleRoutes extends AllDirectives {
     if (!e.problems().isEmpty()) {
       extra.put("errors", e.problems());
     }
-    return Json.problem(StatusCodes.BAD_REQUEST, "invalid-schedule", "Invalid schedule",
+    return Problems.problem(StatusCodes.BAD_REQUEST, "invalid-schedule", "Invalid schedule",
         e.getMessage(), extra);
   }
 

@@ -15,7 +15,6 @@ import com.calcgrid.job.JobEvent.TasksLost;
 import com.calcgrid.job.index.JobIndex;
 import com.calcgrid.metrics.JobGauges;
 import com.calcgrid.metrics.NodeMetrics;
-import com.calcgrid.pull.RunTasks;
 import com.calcgrid.pull.SlotsOffered;
 import com.calcgrid.pull.TaskFinished;
 import com.calcgrid.pull.Worker;

@@ -1,13 +1,11 @@
 package com.calcgrid.api.events;
 
 import com.calcgrid.api.Incidents;
-import com.calcgrid.api.JobRoutes;
-import com.calcgrid.api.Json;
+import com.calcgrid.api.Problems;
 import com.calcgrid.api.auth.Caller;
 import com.calcgrid.job.JobSupervisor;
 import com.calcgrid.job.JobView;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -60,7 +58,7 @@ public final class JobEventsSocket extends AllDirectives {
     return parameterOptional("events", events -> {
       boolean progressOnly = events.map("progress"::equals).orElse(false);
       if (events.isPresent() && !progressOnly && !events.get().equals("all")) {
-        return complete(JobRoutes.badParam("events",
+        return complete(Problems.badParam("events",
             "must be 'all' or 'progress', got '" + events.get() + "'"));
       }
       JobEventsOutbox outbox = new JobEventsOutbox(settings.buffer(), !progressOnly);
@@ -74,7 +72,7 @@ public final class JobEventsSocket extends AllDirectives {
           return complete(reply.isFailure()
               ? Incidents.unavailable("the job's supervisor did not answer in time",
                   reply.failed().get(), Duration.ofSeconds(2))
-              : Json.notFound("no job '" + jobId + "'"));
+              : Problems.notFound("no job '" + jobId + "'"));
         }
         Runnable gone = () -> hubs.tell(new JobEventsHubs.Leave(jobId, outbox));
         Source<org.apache.pekko.http.javadsl.model.ws.Message, ?> out = Source.fromGraph(

@@ -1,8 +1,8 @@
 package com.calcgrid.api.submit;
 
-import com.calcgrid.api.HttpApi;
 import com.calcgrid.api.Incidents;
 import com.calcgrid.api.Json;
+import com.calcgrid.api.Problems;
 import com.calcgrid.api.auth.Caller;
 import com.calcgrid.calc.FunctionRegistry;
 import com.calcgrid.graph.GraphLimits;
@@ -85,7 +85,7 @@ public final class Submissions extends AllDirectives {
       Optional<String> key = request.getHeader("Idempotency-Key").map(h -> h.value().strip());
       if (key.isPresent() && !KEY.matcher(key.get()).matches()) {
         request.discardEntityBytes(mat);
-        return complete(Json.problem(StatusCodes.BAD_REQUEST, "invalid-idempotency-key",
+        return complete(Problems.problem(StatusCodes.BAD_REQUEST, "invalid-idempotency-key",
             "Invalid Idempotency-Key", "an Idempotency-Key is 1 to 200 printable ASCII "
                 + "characters without spaces, such as a UUID"));
       }
@@ -94,10 +94,10 @@ public final class Submissions extends AllDirectives {
       OptionalLong length = request.entity().getContentLengthOption();
       if (length.isPresent() && length.getAsLong() > settings.maxBody()) {
         if (length.getAsLong() > settings.maxBody() + BodyReader.DISCARD) {
-          return complete(HttpApi.tooLarge(settings.maxBody()));
+          return complete(Problems.tooLarge(settings.maxBody()));
         }
         return completeWithFuture(BodyReader.discard(request.entity(), length.getAsLong(),
-            settings.bodyTimeout(), mat).thenApply(n -> HttpApi.tooLarge(settings.maxBody())));
+            settings.bodyTimeout(), mat).thenApply(n -> Problems.tooLarge(settings.maxBody())));
       }
       // the place is taken before the body is read: a refusal costs no memory
       Admission.Entry entry = admission.enter(caller.tenant());
@@ -110,7 +110,7 @@ public final class Submissions extends AllDirectives {
         response = BodyReader.read(request.entity(), settings.maxBody(), settings.bodyTimeout(),
                 mat)
             .thenCompose(body -> body.tooLarge()
-                ? done(HttpApi.tooLarge(settings.maxBody()))
+                ? done(Problems.tooLarge(settings.maxBody()))
                 : accept(caller, key.orElse(null), body.bytes()));
       } catch (RuntimeException e) {
         entry.permit().release();
@@ -149,7 +149,7 @@ public final class Submissions extends AllDirectives {
   private CompletionStage<HttpResponse> replay(Caller caller, IdempotencyKeys.Key earlier,
       String sha, byte[] body) {
     if (!earlier.bodySha256().equals(sha)) {
-      return done(Json.problem(StatusCodes.CONFLICT, "idempotency-key-reused",
+      return done(Problems.problem(StatusCodes.CONFLICT, "idempotency-key-reused",
           "Idempotency-Key reused", "Idempotency-Key '" + earlier.key() + "' was used at "
               + earlier.createdAt() + " with a different request body; use a new key for a "
               + "new submission", Map.of("jobId", earlier.jobId())));
@@ -170,17 +170,9 @@ public final class Submissions extends AllDirectives {
     try {
       graph = GraphValidator.parseAndValidate(parser, body, functions, limits);
     } catch (InvalidGraphException e) {
-      return done(invalid(e));
+      return done(Problems.invalidGraph(e));
     }
     return then.apply(graph);
-  }
-
-  static HttpResponse invalid(InvalidGraphException e) {
-    return e.overLimit()
-        ? Json.problem(StatusCodes.UNPROCESSABLE_ENTITY, "graph-too-large", "Graph too large",
-            e.getMessage(), Map.of("errors", e.problems()))
-        : Json.problem(StatusCodes.BAD_REQUEST, "invalid-graph", "Invalid graph",
-            e.getMessage(), Map.of("errors", e.problems()));
   }
 
   private CompletionStage<HttpResponse> create(Caller caller, String id, GraphSpec graph) {
@@ -189,11 +181,11 @@ public final class Submissions extends AllDirectives {
     return index.admit(id, caller.tenant(), graph.name(), taskCount, now,
             settings.maxRunningPerTenant(), settings.maxRunning())
         .thenCompose(decision -> switch (decision.outcome()) {
-          case TENANT_FULL -> done(Json.tooManyRequests("too-many-running-jobs",
+          case TENANT_FULL -> done(Problems.tooManyRequests("too-many-running-jobs",
               "Too many running jobs", "tenant '" + caller.tenant() + "' already runs "
                   + decision.running() + " jobs, the most it may run at once ("
                   + decision.limit() + "); retry when one has finished", RUNNING_RETRY_AFTER));
-          case CLUSTER_FULL -> done(Json.tooManyRequests("cluster-full", "Cluster full",
+          case CLUSTER_FULL -> done(Problems.tooManyRequests("cluster-full", "Cluster full",
               "the cluster already runs " + decision.running() + " jobs, the most it runs at "
                   + "once (" + decision.limit() + "); retry when one has finished",
               RUNNING_RETRY_AFTER));
@@ -237,12 +229,8 @@ public final class Submissions extends AllDirectives {
 
   /** Failures outside the steps above: the body could not be read. */
   private static HttpResponse failed(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && !(t instanceof BodyReader.TooSlow)) {
-      t = t.getCause();
-    }
-    if (t instanceof BodyReader.TooSlow) {
-      return Json.problem(StatusCodes.REQUEST_TIMEOUT, "body-timeout", "Request body too slow",
+    if (Problems.cause(e, BodyReader.TooSlow.class) != null) {
+      return Problems.problem(StatusCodes.REQUEST_TIMEOUT, "body-timeout", "Request body too slow",
           "the request body did not arrive in time");
     }
     return Incidents.unavailable("the submission could not be completed", e,
