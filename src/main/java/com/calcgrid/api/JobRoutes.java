@@ -34,7 +34,12 @@ public final class JobRoutes extends AllDirectives {
   private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
   private static final int MAX_NAME_FILTER = 200;
 
-  public record Settings(Duration askTimeout, int defaultPage, int maxPage) {}
+  public record Settings(Duration askTimeout, int defaultPage, int maxPage) {
+    public static Settings fromConfig(com.typesafe.config.Config config) {
+      return new Settings(config.getDuration("calcgrid.http.ask-timeout"),
+          config.getInt("calcgrid.http.default-page"), config.getInt("calcgrid.http.max-page"));
+    }
+  }
 
   private final ClusterSharding sharding;
   private final JobIndex index;

@@ -45,7 +45,13 @@ public final class ScheduleRoutes extends AllDirectives {
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
   public record Settings(Duration askTimeout, Duration bodyTimeout, int defaultPage,
-      int maxPage) {}
+      int maxPage) {
+    public static Settings fromConfig(com.typesafe.config.Config config) {
+      return new Settings(config.getDuration("calcgrid.http.ask-timeout"),
+          config.getDuration("calcgrid.limits.body-read-timeout"),
+          config.getInt("calcgrid.http.default-page"), config.getInt("calcgrid.http.max-page"));
+    }
+  }
 
   private final ClusterSharding sharding;
   private final ScheduleIndex schedules;

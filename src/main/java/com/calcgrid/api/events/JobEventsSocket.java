@@ -36,7 +36,14 @@ public final class JobEventsSocket extends AllDirectives {
    * @param closeDelay how long a socket stays open after its final frame, unless the client
    *     closes it first
    */
-  public record Settings(int buffer, Duration window, Duration closeDelay, Duration askTimeout) {}
+  public record Settings(int buffer, Duration window, Duration closeDelay, Duration askTimeout) {
+    public static Settings fromConfig(com.typesafe.config.Config config) {
+      return new Settings(config.getInt("calcgrid.http.websocket-buffer"),
+          config.getDuration("calcgrid.http.websocket-window"),
+          config.getDuration("calcgrid.http.websocket-close-delay"),
+          config.getDuration("calcgrid.http.ask-timeout"));
+    }
+  }
 
   private final ActorSystem<?> system;
   private final Settings settings;

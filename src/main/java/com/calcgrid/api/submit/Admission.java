@@ -46,6 +46,12 @@ public final class Admission {
   private final AtomicInteger peak = new AtomicInteger();
   private final Map<String, Integer> perTenant = new ConcurrentHashMap<>();
 
+  /** Reads calcgrid.limits.max-submissions-in-flight and its per-tenant share. */
+  public static Admission fromConfig(com.typesafe.config.Config config) {
+    return new Admission(config.getInt("calcgrid.limits.max-submissions-in-flight"),
+        config.getInt("calcgrid.limits.max-submissions-in-flight-per-tenant"));
+  }
+
   public Admission(int maxInFlight, int maxInFlightPerTenant) {
     if (maxInFlight < 1 || maxInFlightPerTenant < 1) {
       throw new IllegalArgumentException("submission limits must be at least 1");

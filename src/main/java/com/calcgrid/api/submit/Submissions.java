@@ -10,11 +10,10 @@ import com.calcgrid.graph.GraphParser;
 import com.calcgrid.graph.GraphSpec;
 import com.calcgrid.graph.GraphValidator;
 import com.calcgrid.graph.InvalidGraphException;
-import com.calcgrid.graph.TaskTemplate;
 import com.calcgrid.job.JobStatus;
-import com.calcgrid.job.JobSupervisor;
 import com.calcgrid.job.JobView;
-import com.calcgrid.job.index.JobIndex;
+import com.calcgrid.job.Jobs;
+import com.typesafe.config.Config;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -26,8 +25,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.regex.Pattern;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -50,16 +47,18 @@ public final class Submissions extends AllDirectives {
   /**
    * @param bodyTimeout the longest a submission may take to send its body
    * @param maxBody the largest body read, in bytes ({@code calcgrid.http.max-body})
-   * @param maxRunningPerTenant jobs of one tenant that may run at once, cluster-wide
-   * @param maxRunning jobs that may run at once in the whole cluster
    * @param keysKeptFor how long an Idempotency-Key replays its job; after that the key makes
    *     a new one
    */
-  public record Settings(Duration askTimeout, Duration bodyTimeout, long maxBody,
-      int maxRunningPerTenant, int maxRunning, Duration keysKeptFor) {}
+  public record Settings(Duration bodyTimeout, long maxBody, Duration keysKeptFor) {
+    public static Settings fromConfig(Config config) {
+      return new Settings(config.getDuration("calcgrid.limits.body-read-timeout"),
+          config.getBytes("calcgrid.http.max-body"),
+          config.getDuration("calcgrid.idempotency.keep-for"));
+    }
+  }
 
-  private final ClusterSharding sharding;
-  private final JobIndex index;
+  private final Jobs jobs;
   private final IdempotencyKeys keys;
   private final FunctionRegistry functions;
   private final GraphParser parser;
@@ -67,11 +66,9 @@ public final class Submissions extends AllDirectives {
   private final Admission admission;
   private final Settings settings;
 
-  public Submissions(ClusterSharding sharding, JobIndex index, IdempotencyKeys keys,
-      FunctionRegistry functions, GraphParser parser, GraphLimits limits, Admission admission,
-      Settings settings) {
-    this.sharding = sharding;
-    this.index = index;
+  public Submissions(Jobs jobs, IdempotencyKeys keys, FunctionRegistry functions,
+      GraphParser parser, GraphLimits limits, Admission admission, Settings settings) {
+    this.jobs = jobs;
     this.keys = keys;
     this.functions = functions;
     this.parser = parser;
@@ -156,11 +153,11 @@ public final class Submissions extends AllDirectives {
     }
     // the key was stored but its job was not (refused, or the node stopped in between): a job
     // the index does not list was never acknowledged, and its supervisor need not be started
-    return index.tenantOf(earlier.jobId()).thenCompose(listed -> listed.isEmpty()
+    return jobs.index().tenantOf(earlier.jobId()).thenCompose(listed -> listed.isEmpty()
         ? validated(body, graph -> create(caller, earlier.jobId(), graph))
-        : entity(earlier.jobId()).ask(JobSupervisor.GetJob::new, settings.askTimeout())
-            .thenCompose(reply -> reply.job() != null
-                ? done(existing(reply.job()))
+        : jobs.view(earlier.jobId())
+            .thenCompose(job -> job != null
+                ? done(existing(job))
                 : validated(body, graph -> create(caller, earlier.jobId(), graph))));
   }
 
@@ -176,26 +173,20 @@ public final class Submissions extends AllDirectives {
   }
 
   private CompletionStage<HttpResponse> create(Caller caller, String id, GraphSpec graph) {
-    int taskCount = graph.tasks().stream().mapToInt(TaskTemplate::count).sum();
-    Instant now = Instant.now();
-    return index.admit(id, caller.tenant(), graph.name(), taskCount, now,
-            settings.maxRunningPerTenant(), settings.maxRunning())
-        .thenCompose(decision -> switch (decision.outcome()) {
+    return jobs.submit(id, caller.tenant(), graph, null)
+        .thenCompose(submitted -> switch (submitted.admitted().outcome()) {
           case TENANT_FULL -> done(Problems.tooManyRequests("too-many-running-jobs",
               "Too many running jobs", "tenant '" + caller.tenant() + "' already runs "
-                  + decision.running() + " jobs, the most it may run at once ("
-                  + decision.limit() + "); retry when one has finished", RUNNING_RETRY_AFTER));
-          case CLUSTER_FULL -> done(Problems.tooManyRequests("cluster-full", "Cluster full",
-              "the cluster already runs " + decision.running() + " jobs, the most it runs at "
-                  + "once (" + decision.limit() + "); retry when one has finished",
+                  + submitted.admitted().running() + " jobs, the most it may run at once ("
+                  + submitted.admitted().limit() + "); retry when one has finished",
               RUNNING_RETRY_AFTER));
-          case ADMITTED, ALREADY_LISTED -> entity(id).<JobSupervisor.Accepted>askWithStatus(
-                  reply -> new JobSupervisor.Submit(graph, caller.tenant(), reply),
-                  settings.askTimeout())
-              .thenCompose(accepted -> accepted.created()
-                  ? done(accepted(id, graph.name(), taskCount, now))
-                  : entity(id).ask(JobSupervisor.GetJob::new, settings.askTimeout())
-                      .thenApply(r -> existing(r.job())));
+          case CLUSTER_FULL -> done(Problems.tooManyRequests("cluster-full", "Cluster full",
+              "the cluster already runs " + submitted.admitted().running() + " jobs, the most"
+                  + " it runs at once (" + submitted.admitted().limit() + "); retry when one"
+                  + " has finished", RUNNING_RETRY_AFTER));
+          case ADMITTED, ALREADY_LISTED -> submitted.created()
+              ? done(accepted(id, graph.name(), submitted.taskCount(), submitted.submittedAt()))
+              : jobs.view(id).thenApply(Submissions::existing);
         })
         .exceptionally(e -> Incidents.unavailable("the job could not be stored in time; it "
             + "may still have been accepted as " + id + ": check GET /api/v1/jobs/" + id
@@ -239,9 +230,5 @@ public final class Submissions extends AllDirectives {
 
   private static CompletionStage<HttpResponse> done(HttpResponse response) {
     return CompletableFuture.completedFuture(response);
-  }
-
-  private EntityRef<JobSupervisor.Command> entity(String id) {
-    return sharding.entityRefFor(JobSupervisor.ENTITY_KEY, id);
   }
 }
