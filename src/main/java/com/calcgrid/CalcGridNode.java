@@ -31,6 +31,7 @@ import com.calcgrid.gateway.WorkerGateway;
 import com.calcgrid.graph.GraphLimits;
 import com.calcgrid.graph.GraphParser;
 import com.calcgrid.graph.JsonLimits;
+import com.calcgrid.job.JobSettings;
 import com.calcgrid.job.JobSupervisor;
 import com.calcgrid.job.Jobs;
 import com.calcgrid.job.index.JobIndex;
@@ -165,7 +166,7 @@ public final class CalcGridNode implements AutoCloseable {
     TokenVerifier verifier = authSettings.enabled() ? TokenVerifier.create(authSettings) : null;
     FunctionRegistry functions = functions(config);
     // checked before anything starts: limits that do not fit refuse the node (exit 2)
-    JobSupervisor.Settings jobSettings = JobSupervisor.Settings.fromConfig(config);
+    JobSettings jobSettings = JobSettings.fromConfig(config);
     GatewaySettings.fromConfig(config);
     Path dataDir = Path.of(config.getString("calcgrid.data-dir"));
     DatabaseSettings dbSettings = DatabaseSettings.fromConfig(config.getConfig("calcgrid.db"));

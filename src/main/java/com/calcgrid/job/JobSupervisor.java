@@ -159,39 +159,8 @@ public final class JobSupervisor
 
   private enum Idle implements Command { INSTANCE }
 
-  /**
-   * Tuning that rarely changes; see calcgrid.job and calcgrid.limits in application.conf.
-   *
-   * @param maxInFlight hand-outs out plus outcomes not yet written, per job
-   * @param maxLostWorkers workers lost while running one task before it fails
-   * @param maxInputBytes bytes of dependency results one task may receive
-   */
-  public record Settings(int snapshotEvery, Duration idleAfterFinish, Duration flushDelay,
-      Duration reportGrace, int maxInFlight, int maxLostWorkers, long maxInputBytes) {
-
-    public static final int DEFAULT_MAX_IN_FLIGHT = 2048;
-    public static final int DEFAULT_MAX_LOST_WORKERS = 3;
-
-    /** Settings with the default limits. */
-    public Settings(int snapshotEvery, Duration idleAfterFinish, Duration flushDelay,
-        Duration reportGrace) {
-      this(snapshotEvery, idleAfterFinish, flushDelay, reportGrace, DEFAULT_MAX_IN_FLIGHT,
-          DEFAULT_MAX_LOST_WORKERS, com.calcgrid.graph.GraphLimits.DEFAULT_MAX_INPUT_BYTES);
-    }
-
-    /**
-     * Reads calcgrid.job and calcgrid.limits, and checks that what may be out fits what can be
-     * held (see {@link JobSettings#read}).
-     *
-     * @throws IllegalArgumentException when it does not (the node refuses to start, exit 2)
-     */
-    public static Settings fromConfig(com.typesafe.config.Config config) {
-      return JobSettings.read(config);
-    }
-  }
-
   /** Starts sharding for job supervisors on this node. */
-  public static void init(ActorSystem<?> system, JobIndex index, Settings settings,
+  public static void init(ActorSystem<?> system, JobIndex index, JobSettings settings,
       com.fasterxml.jackson.databind.ObjectMapper mapper) {
     ClusterSharding.get(system).init(Entity.of(ENTITY_KEY,
             ctx -> create(ctx.getEntityId(), index, settings, mapper, ctx.getShard()))
@@ -202,7 +171,7 @@ public final class JobSupervisor
    * The supervisor of one job. {@code shard} receives the request to passivate once the job has
    * finished and gone quiet.
    */
-  public static Behavior<Command> create(String jobId, JobIndex index, Settings settings,
+  public static Behavior<Command> create(String jobId, JobIndex index, JobSettings settings,
       com.fasterxml.jackson.databind.ObjectMapper mapper,
       ActorRef<ClusterSharding.ShardCommand> shard) {
     return Behaviors.setup(actx -> Behaviors.withTimers(timers -> new JobSupervisor(jobId, actx,
@@ -214,7 +183,7 @@ public final class JobSupervisor
   private final ActorContext<Command> ctx;
   private final TimerScheduler<Command> timers;
   private final JobIndex index;
-  private final Settings settings;
+  private final JobSettings settings;
   private final JobViews views;
   private final ActorRef<ClusterSharding.ShardCommand> shard;
   private final HandOuts handOuts;
@@ -229,7 +198,7 @@ public final class JobSupervisor
   private boolean flushDeferred;
 
   private JobSupervisor(String jobId, ActorContext<Command> ctx, TimerScheduler<Command> timers,
-      JobIndex index, Settings settings, JobViews views,
+      JobIndex index, JobSettings settings, JobViews views,
       ActorRef<ClusterSharding.ShardCommand> shard) {
     super(PersistenceId.of(ENTITY_KEY.name(), jobId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));

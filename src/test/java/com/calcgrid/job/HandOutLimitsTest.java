@@ -9,6 +9,7 @@ import com.calcgrid.calc.FunctionRegistry;
 import com.calcgrid.graph.GraphLimits;
 import com.calcgrid.graph.GraphSpec;
 import com.calcgrid.graph.GraphValidator;
+import com.calcgrid.job.JobSettings;
 import com.calcgrid.job.index.JobIndex;
 import com.calcgrid.pull.RunTasks;
 import com.calcgrid.pull.SlotsOffered;
@@ -63,7 +64,7 @@ class HandOutLimitsTest {
     db.applySchema();
     var kit = EventSourcedBehaviorTestKit.<JobSupervisor.Command, JobEvent, JobState>create(
         testKit.system(), JobSupervisor.create("limits-" + (++jobs), index,
-            new JobSupervisor.Settings(1000, Duration.ofMinutes(1), Duration.ofMillis(5),
+            new JobSettings(1000, Duration.ofMinutes(1), Duration.ofMillis(5),
                 Duration.ofMinutes(1), maxInFlight, 3, maxInputBytes), Json.MAPPER, shard.ref()),
         EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyState(false));
     GraphSpec spec = GraphValidator.parseAndValidate(graph.getBytes(StandardCharsets.UTF_8),

@@ -10,6 +10,7 @@ import com.calcgrid.calc.FunctionRegistry;
 import com.calcgrid.graph.GraphLimits;
 import com.calcgrid.graph.GraphSpec;
 import com.calcgrid.graph.GraphValidator;
+import com.calcgrid.job.JobSettings;
 import com.calcgrid.job.index.JobIndex;
 import com.calcgrid.pull.RunTasks;
 import com.calcgrid.pull.SlotsOffered;
@@ -77,7 +78,7 @@ class LostWorkersTest {
     db.applySchema();
     // a new job id per test: workers registered by an earlier test stay with the receptionist
     kit = EventSourcedBehaviorTestKit.create(testKit.system(), JobSupervisor.create(
-            "lost-" + (++jobs), index, new JobSupervisor.Settings(1000, Duration.ofMinutes(1),
+            "lost-" + (++jobs), index, new JobSettings(1000, Duration.ofMinutes(1),
                 Duration.ofMillis(5), Duration.ofMinutes(1)), Json.MAPPER, shard.ref()),
         EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyState(false));
     kit.clear();

@@ -11,6 +11,7 @@ import com.calcgrid.calc.FunctionRegistry;
 import com.calcgrid.graph.GraphLimits;
 import com.calcgrid.graph.GraphParser;
 import com.calcgrid.graph.JsonLimits;
+import com.calcgrid.job.JobSettings;
 import com.calcgrid.job.JobSupervisor;
 import com.calcgrid.job.Jobs;
 import com.calcgrid.job.index.JobIndex;
@@ -75,7 +76,7 @@ class ScheduleEntityTest {
     Cluster cluster = Cluster.get(testKit.system());
     cluster.manager().tell(Join.create(cluster.selfMember().address()));
     Api.await(() -> cluster.selfMember().status(), WAIT, s -> s == MemberStatus.up());
-    JobSupervisor.init(testKit.system(), jobs, new JobSupervisor.Settings(100,
+    JobSupervisor.init(testKit.system(), jobs, new JobSettings(100,
         Duration.ofMinutes(1), Duration.ofMillis(5), Duration.ofSeconds(60)), Json.MAPPER);
     submitter = new FiringSubmitter(new Jobs(ClusterSharding.get(testKit.system()), jobs,
             new Jobs.Settings(Duration.ofSeconds(10), 50, 500)),
