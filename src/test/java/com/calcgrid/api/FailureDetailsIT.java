@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -24,7 +26,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FailureDetailsIT {
-  private static final String QUICK = "{\"tasks\": [{\"id\": \"a\", \"fn\": \"util.sum\"}]}";
+  /**
+   * Two thousand listed tasks: validating them and writing the submission takes the supervisor
+   * far longer than 1 ms, however warm the node, so the ask times out by construction.
+   */
+  private static final String LARGE = "{\"tasks\": [" + IntStream.range(0, 2000)
+      .mapToObj(i -> "{\"id\": \"t" + i + "\", \"fn\": \"util.sum\"}")
+      .collect(Collectors.joining(",")) + "]}";
 
   @RegisterExtension
   static final OneNode NODE = OneNode.h2(Map.of("calcgrid.http.ask-timeout", "1ms"));
@@ -34,9 +42,9 @@ class FailureDetailsIT {
     try (LogCapture logs = LogCapture.capture()) {
       List<HttpResponse<String>> unavailable = new ArrayList<>();
       String accepted = null;
-      // each submission starts a new supervisor, which takes more than 1 ms to recover
+      // each submission starts a new supervisor, which takes more than 1 ms to take the graph
       for (int i = 0; i < 10 && unavailable.size() < 3; i++) {
-        HttpResponse<String> r = NODE.api().post("/api/v1/jobs", QUICK);
+        HttpResponse<String> r = NODE.api().post("/api/v1/jobs", LARGE);
         if (r.statusCode() == 503) {
           unavailable.add(r);
           accepted = Api.json(r).get("detail").asText().replaceAll(".*accepted as ([^:]+):.*",

@@ -102,8 +102,12 @@ final class ScheduleFirings {
   private static List<Long> lateness(Client c, Instant from, Instant to) throws Exception {
     List<Long> out = new ArrayList<>();
     for (int offset = 0; ; offset += 1000) {
-      JsonNode page = Client.JSON.readTree(c.get("/api/v1/jobs?limit=1000&offset=" + offset)
-          .body());
+      HttpResponse<String> r = c.get("/api/v1/jobs?limit=1000&offset=" + offset);
+      if (r.statusCode() != 200) {
+        throw new IllegalStateException("the job listing answered " + r.statusCode() + ": "
+            + r.body());
+      }
+      JsonNode page = Client.JSON.readTree(r.body());
       boolean older = false;
       for (JsonNode j : page.get("jobs")) {
         if (!j.hasNonNull("scheduledFor")) {
