@@ -1,6 +1,5 @@
 package com.calcgrid.schedule;
 
-import com.calcgrid.api.submit.IdempotencyKeys;
 import com.calcgrid.calc.FunctionRegistry;
 import com.calcgrid.graph.GraphLimits;
 import com.calcgrid.graph.GraphParser;
@@ -11,6 +10,7 @@ import com.calcgrid.job.JobStatus;
 import com.calcgrid.job.JobSupervisor;
 import com.calcgrid.job.Jobs;
 import com.calcgrid.job.ScheduledRun;
+import com.calcgrid.job.index.IdempotencyKeys;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;

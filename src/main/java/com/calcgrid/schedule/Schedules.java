@@ -1,11 +1,11 @@
 package com.calcgrid.schedule;
 
-import com.calcgrid.api.submit.IdempotencyKeys;
 import com.calcgrid.calc.FunctionRegistry;
 import com.calcgrid.graph.GraphLimits;
 import com.calcgrid.graph.GraphParser;
 import com.calcgrid.graph.JsonLimits;
 import com.calcgrid.job.Jobs;
+import com.calcgrid.job.index.IdempotencyKeys;
 import com.typesafe.config.Config;
 import java.time.Clock;
 import java.util.concurrent.Executor;

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.calcgrid.api.Json;
-import com.calcgrid.api.submit.IdempotencyKeys;
 import com.calcgrid.calc.FunctionRegistry;
 import com.calcgrid.graph.GraphLimits;
 import com.calcgrid.graph.GraphParser;
@@ -14,6 +13,7 @@ import com.calcgrid.graph.JsonLimits;
 import com.calcgrid.job.JobSettings;
 import com.calcgrid.job.JobSupervisor;
 import com.calcgrid.job.Jobs;
+import com.calcgrid.job.index.IdempotencyKeys;
 import com.calcgrid.job.index.JobIndex;
 import com.calcgrid.schedule.Firing.Kind;
 import com.calcgrid.schedule.ScheduleEvent.FiringRecorded;

@@ -13,6 +13,7 @@ import com.calcgrid.graph.InvalidGraphException;
 import com.calcgrid.job.JobStatus;
 import com.calcgrid.job.JobView;
 import com.calcgrid.job.Jobs;
+import com.calcgrid.job.index.IdempotencyKeys;
 import com.typesafe.config.Config;
 import java.time.Duration;
 import java.time.Instant;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.calcgrid.CalcGridNode;
+import com.calcgrid.job.index.IdempotencyKeys;
 import com.calcgrid.testing.Api;
 import com.calcgrid.testing.TestNodes;
 import com.calcgrid.testing.Tokens;

@@ -1,4 +1,4 @@
-package com.calcgrid.api.submit;
+package com.calcgrid.job.index;
 
 import com.calcgrid.store.Jdbc;
 import java.nio.ByteBuffer;
