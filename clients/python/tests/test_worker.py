@@ -51,7 +51,22 @@ def test_a_raising_function_fails_its_task_with_the_message(client, workers):
 
 def test_tasks_of_a_function_nobody_serves_wait_ready(client):
     job = client.submit(graph("py.nobody", 3))
-    view = await_(lambda: client.job(job["id"]), lambda j: j["counts"].get("READY") == 3,
-                  timeout=30)
+    view = await_(lambda: client.job(job["id"]),
+                  lambda j: j["counts"].get("READY") == 3 and j.get("waiting"), timeout=30)
     assert view["state"] == "RUNNING"
+    assert view["waiting"] == "no worker serves py.nobody"
+    assert client.task(job["id"], "a[0]")["waiting"] == "no worker serves py.nobody"
     client.cancel(job["id"])
+
+
+def test_a_task_past_its_timeout_fails_in_the_worker(client, workers):
+    workers.start("sdk-slow", slots=1)
+    job = client.submit({"tasks": [
+        {"id": "slow", "fn": "py.slowadd", "params": {"i": 1, "x": 1, "ms": 5000},
+         "timeoutMs": 500, "retry": {"maxAttempts": 1}},
+        {"id": "quick", "fn": "py.slowadd", "params": {"i": 2, "x": 1, "ms": 0}}]})
+    done = client.wait(job["id"], timeout=60)
+    assert done["state"] == "FAILED", done
+    assert "timed out after 500 ms in the Python worker" in client.task(job["id"], "slow")["error"]
+    # a thread cannot be stopped: the next task waits for it, then runs
+    assert client.task(job["id"], "quick")["state"] == "SUCCEEDED"

@@ -12,10 +12,13 @@ import asyncio
 import concurrent.futures
 import json
 import logging
+import collections
 import os
+import queue
 import random
 import signal
 import socket
+import threading
 import time
 import traceback
 from typing import Any
@@ -62,6 +65,48 @@ def _invoke(name: str, task: Task, registry: Registry | None = None) -> tuple[bo
 
 def _invoke_in_process(name: str, task: Task) -> tuple[bool, str]:
     return _invoke(name, task)
+
+
+def _task(t: dict) -> Task:
+    return Task(id=t["taskId"], params=t.get("params") or {}, deps=t.get("deps") or {},
+                attempt=t.get("attempt", 1), job=t["job"])
+
+
+class _Slots:
+    """``slots`` threads that take tasks from one queue: the thread mode.
+
+    A task costs a queue put and one wake-up of the event loop per batch of results, where an
+    executor future per task cost more than the tasks themselves (about 0.4 ms each, a ceiling of
+    a few thousand no-op tasks/s per process).
+    """
+
+    def __init__(self, slots: int) -> None:
+        self.queue: queue.SimpleQueue = queue.SimpleQueue()
+        self.threads = [threading.Thread(target=self._work, name=f"calcgrid-{i}", daemon=True)
+                        for i in range(slots)]
+        for th in self.threads:
+            th.start()
+
+    def put(self, session: "_Session", t: dict) -> None:
+        self.queue.put((session, t))
+
+    def _work(self) -> None:
+        while True:
+            item = self.queue.get()
+            if item is None:
+                return
+            session, t = item
+            d = t["dispatchId"]
+            if session.closed or d not in session.running:
+                continue  # cancelled, or its connection is gone
+            began = (time.monotonic(), int(time.time() * 1000))
+            session.started[d] = began
+            ok, value = _invoke(t["fn"], _task(t), session.worker.registry)
+            session.completed(t, ok, value, began[1])
+
+    def shutdown(self, wait: bool = False, cancel_futures: bool = True) -> None:
+        for _ in self.threads:
+            self.queue.put(None)
 
 
 class Worker:
@@ -120,9 +165,9 @@ class Worker:
         functions = self.registry.all()
         if not functions:
             raise ValueError("no functions registered: decorate some with @calcgrid.fn")
-        pool: concurrent.futures.Executor = (
+        pool: concurrent.futures.Executor | _Slots = (
             concurrent.futures.ProcessPoolExecutor(self.slots) if self.processes
-            else concurrent.futures.ThreadPoolExecutor(self.slots, thread_name_prefix="calcgrid"))
+            else _Slots(self.slots))
         backoff = 0.25
         try:
             while not self._draining:
@@ -172,16 +217,27 @@ class Worker:
 class _Session:
     """One connection: hand-outs in, outcomes out, until it closes or the worker drains."""
 
-    def __init__(self, worker: Worker, ws: Any, pool: concurrent.futures.Executor) -> None:
+    def __init__(self, worker: Worker, ws: Any, pool: Any) -> None:
         self.worker = worker
         self.ws = ws
         self.pool = pool
-        self.running: dict[str, asyncio.Task] = {}
+        self.threads = isinstance(pool, _Slots)
+        self.loop = asyncio.get_running_loop()
+        # dispatch id -> the task (thread mode) or the coroutine running it (process mode)
+        self.running: dict[str, Any] = {}
         self.cancelled: set[str] = set()
+        self.closed = False
+        # thread mode: when each task got a thread (monotonic, epoch ms), and results to collect
+        self.started: dict[str, tuple[float, int]] = {}
+        self.done: collections.deque = collections.deque()
+        self.wake = False
         self.outbox: list[dict] = []
         self.flush_scheduled = False
         self.send_lock = asyncio.Lock()
         self.max_result_bytes: int | None = None
+        # the node may send a few tasks beyond the slots (its prefetch queue): they wait here,
+        # and a task's timeout starts when it gets a slot
+        self.slots = asyncio.Semaphore(worker.slots)
 
     def drain(self) -> None:
         asyncio.ensure_future(self._drain())
@@ -190,7 +246,11 @@ class _Session:
         try:
             await self._send({"type": "drain"})
             while self.running:
-                await asyncio.gather(*list(self.running.values()), return_exceptions=True)
+                futures = [f for f in self.running.values() if isinstance(f, asyncio.Future)]
+                if futures:
+                    await asyncio.gather(*futures, return_exceptions=True)
+                else:
+                    await asyncio.sleep(0.02)
             await self._flush()
             await self.ws.close()
         except websockets.exceptions.ConnectionClosed:
@@ -202,6 +262,22 @@ class _Session:
                           "functions": [{"name": f.name, "version": f.version}
                                         if f.version else {"name": f.name}
                                         for f in w.registry.all()]})
+        if self.threads:
+            watchdog = asyncio.ensure_future(self._watch_timeouts())
+        try:
+            await self._receive()
+        finally:
+            # the connection ended: tasks in hand are lost to the node, which hands them out
+            # again; threads skip what is still queued for this session
+            self.closed = True
+            if self.threads:
+                watchdog.cancel()
+            for t in self.running.values():
+                if isinstance(t, asyncio.Future):
+                    t.cancel()
+
+    async def _receive(self) -> None:
+        w = self.worker
         async for raw in self.ws:
             message = json.loads(raw)
             kind = message.get("type")
@@ -209,9 +285,17 @@ class _Session:
                 await self._send({"type": "pong"})
             elif kind == "tasks":
                 for t in message["tasks"]:
-                    self.running[t["dispatchId"]] = asyncio.ensure_future(self._run(t))
+                    if self.threads:
+                        self.running[t["dispatchId"]] = t
+                        self.pool.put(self, t)
+                    else:
+                        self.running[t["dispatchId"]] = asyncio.ensure_future(self._run(t))
             elif kind == "cancel":
                 for d in message.get("dispatchIds", []):
+                    if self.threads:
+                        # not yet started: skipped; running: its result is dropped
+                        self.running.pop(d, None)
+                        continue
                     self.cancelled.add(d)
                     running = self.running.get(d)
                     if running is not None:
@@ -231,50 +315,100 @@ class _Session:
                 if "is not served outside the JVM" in reason or "slots must be" in reason \
                         or "functions must list" in reason:
                     raise Refused(reason)
-        # the connection ended: tasks in hand are lost to the node, which hands them out again
-        for t in self.running.values():
-            t.cancel()
+
+    # ---- thread mode ----
+
+    def completed(self, t: dict, ok: bool, value: str, started: int) -> None:
+        """Called by a slot thread: one wake-up of the loop per batch of results."""
+        self.done.append((t, ok, value, started, int(time.time() * 1000)))
+        if not self.wake:
+            self.wake = True
+            try:
+                self.loop.call_soon_threadsafe(self._collect)
+            except RuntimeError:
+                pass  # the loop is closed: the worker is stopping
+
+    def _collect(self) -> None:
+        self.wake = False
+        while self.done:
+            t, ok, value, started, finished = self.done.popleft()
+            d = t["dispatchId"]
+            self.started.pop(d, None)
+            if self.running.pop(d, None) is None:
+                continue  # cancelled or timed out meanwhile: its result is dropped
+            self._outcome(t, ok, value, started, finished)
+        self._flush_when_due()
+
+    async def _watch_timeouts(self) -> None:
+        """A thread cannot be stopped: a task past its timeout is reported failed, and its
+        result, if it ever comes, dropped."""
+        while True:
+            await asyncio.sleep(0.1)
+            now = time.monotonic()
+            for d, (began, started) in list(self.started.items()):
+                t = self.running.get(d)
+                timeout = t.get("timeoutMs") if t is not None else None
+                if t is None:
+                    self.started.pop(d, None)
+                elif timeout and now - began > timeout / 1000:
+                    del self.running[d]
+                    self.started.pop(d, None)
+                    self._outcome(t, False, f"timed out after {timeout} ms in the Python worker",
+                                  started, int(time.time() * 1000))
+                    self._flush_when_due()
+
+    # ---- process mode ----
 
     async def _run(self, t: dict) -> None:
         dispatch_id = t["dispatchId"]
-        task = Task(id=t["taskId"], params=t.get("params") or {}, deps=t.get("deps") or {},
-                    attempt=t.get("attempt", 1), job=t["job"])
-        started = int(time.time() * 1000)
+        task = _task(t)
         loop = asyncio.get_running_loop()
-        call = (loop.run_in_executor(self.pool, _invoke_in_process, t["fn"], task)
-                if self.worker.processes
-                else loop.run_in_executor(self.pool, _invoke, t["fn"], task, self.worker.registry))
         timeout = t.get("timeoutMs")
         try:
-            ok, value = await asyncio.wait_for(call, timeout / 1000 if timeout else None)
-        except asyncio.TimeoutError:
-            # a thread cannot be stopped: its result, if any, is dropped
-            ok, value = False, f"timed out after {timeout} ms in the Python worker"
+            async with self.slots:
+                started = int(time.time() * 1000)
+                call = (loop.run_in_executor(self.pool, _invoke_in_process, t["fn"], task)
+                        if self.worker.processes
+                        else loop.run_in_executor(self.pool, _invoke, t["fn"], task,
+                                                  self.worker.registry))
+                try:
+                    ok, value = await asyncio.wait_for(call, timeout / 1000 if timeout else None)
+                except asyncio.TimeoutError:
+                    # a thread cannot be stopped: its result, if any, is dropped
+                    ok, value = False, f"timed out after {timeout} ms in the Python worker"
+                except Exception as e:  # a process pool that broke, say
+                    ok, value = False, f"{type(e).__name__}: {e}"[:_MAX_ERROR]
         except asyncio.CancelledError:
             self.running.pop(dispatch_id, None)
             return
-        except Exception as e:  # a process pool that broke, say
-            ok, value = False, f"{type(e).__name__}: {e}"[:_MAX_ERROR]
-        finally:
-            pass
         self.running.pop(dispatch_id, None)
         if dispatch_id in self.cancelled:
             self.cancelled.discard(dispatch_id)
             return
-        outcome = {"job": t["job"], "dispatchId": dispatch_id, "task": t["task"],
+        self._outcome(t, ok, value, started, int(time.time() * 1000))
+        self._flush_when_due()
+
+    # ---- outcomes ----
+
+    def _outcome(self, t: dict, ok: bool, value: str, started: int, finished: int) -> None:
+        outcome = {"job": t["job"], "dispatchId": t["dispatchId"], "task": t["task"],
                    "attempt": t.get("attempt", 1), "ok": ok, "startedAt": started,
-                   "finishedAt": int(time.time() * 1000)}
+                   "finishedAt": finished}
         if ok:
             outcome["result"] = _Raw(value)
         else:
             outcome["error"] = value
         self.outbox.append(outcome)
+
+    def _flush_when_due(self) -> None:
+        """Sends a batch once it fills the slots or nothing else runs; otherwise a moment later,
+        so that outcomes finishing together travel together."""
         if len(self.outbox) >= self.worker.slots or not self.running:
-            await self._flush()
+            asyncio.ensure_future(self._flush())
         elif not self.flush_scheduled:
             self.flush_scheduled = True
-            loop.call_later(self.worker.batch_delay,
-                            lambda: asyncio.ensure_future(self._flush()))
+            self.loop.call_later(self.worker.batch_delay,
+                                 lambda: asyncio.ensure_future(self._flush()))
 
     async def _flush(self) -> None:
         self.flush_scheduled = False

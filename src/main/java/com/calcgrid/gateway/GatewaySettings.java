@@ -14,6 +14,8 @@ import java.time.Duration;
  * @param maxFunctions the most functions one connection may declare
  * @param maxConnections connections at once on this node
  * @param maxRefused refused reports before a connection is closed
+ * @param maxQueue the most tasks sent to a worker beyond its slots
+ * @param queueCover calcgrid.worker.queue-cover: how much work, in time, that queue holds
  * @param offerTimeout calcgrid.worker.offer-timeout: an unanswered offer's slots return
  * @param maxResultBytes calcgrid.limits.max-result-bytes
  * @param reportGrace calcgrid.job.report-grace: past a task's timeout plus this, the gateway
@@ -21,15 +23,16 @@ import java.time.Duration;
  */
 public record GatewaySettings(Duration heartbeatInterval, Duration heartbeatTimeout,
     Duration helloTimeout, long maxMessageBytes, int maxSlots, int maxFunctions,
-    int maxConnections, int maxRefused, Duration offerTimeout, long maxResultBytes,
-    Duration reportGrace) {
+    int maxConnections, int maxRefused, int maxQueue, Duration queueCover,
+    Duration offerTimeout, long maxResultBytes, Duration reportGrace) {
 
   public static GatewaySettings fromConfig(Config config) {
     Config g = config.getConfig("calcgrid.gateway");
     GatewaySettings s = new GatewaySettings(g.getDuration("heartbeat-interval"),
         g.getDuration("heartbeat-timeout"), g.getDuration("hello-timeout"),
         g.getBytes("max-message-bytes"), g.getInt("max-slots"), g.getInt("max-functions"),
-        g.getInt("max-connections"), g.getInt("max-refused"),
+        g.getInt("max-connections"), g.getInt("max-refused"), g.getInt("max-queue"),
+        config.getDuration("calcgrid.worker.queue-cover"),
         config.getDuration("calcgrid.worker.offer-timeout"),
         config.getBytes("calcgrid.limits.max-result-bytes"),
         config.getDuration("calcgrid.job.report-grace"));

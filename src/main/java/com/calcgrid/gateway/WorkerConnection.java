@@ -6,6 +6,7 @@ import com.calcgrid.metrics.NodeMetrics;
 import com.calcgrid.pull.CancelJob;
 import com.calcgrid.pull.GetLoad;
 import com.calcgrid.pull.Load;
+import com.calcgrid.pull.Prefetch;
 import com.calcgrid.pull.RequestWork;
 import com.calcgrid.pull.RunTasks;
 import com.calcgrid.pull.Serves;
@@ -38,8 +39,10 @@ import org.apache.pekko.http.javadsl.model.ws.TextMessage;
  * One external worker's connection, seen by supervisors as one more worker: after the worker's
  * hello it registers under {@link Worker#KEY} and speaks the pull protocol exactly like the
  * in-JVM agent (offers with ids, credit, dispatch ids, cancellation), with the worker's declared
- * functions in every offer. Its credit is the worker's slots: no more than that many tasks are
- * ever out on one connection.
+ * functions in every offer. Its credit is the worker's slots plus a short queue sized as the
+ * in-JVM agent sizes its own ({@link Prefetch}, at most calcgrid.gateway.max-queue): the worker
+ * runs at most {@code slots} at once and queues the rest, so its slots do not idle while the
+ * next hand-out travels.
  *
  * <p>The connection is the worker: when it closes, goes silent past the heartbeat timeout or
  * breaks the protocol, this actor stops, every supervisor that watched it counts the tasks it
@@ -108,6 +111,8 @@ final class WorkerConnection extends AbstractBehavior<Worker> {
       new LinkedHashMap<>();
   private final Map<ActorRef<JobSupervisor.Command>, Boolean> watched = new HashMap<>();
   private int offeredTotal;
+  /** Tasks sent beyond the slots, for the worker to queue; from the hello on. */
+  private Prefetch prefetch;
   private long nextOfferId;
 
   /**
@@ -158,8 +163,10 @@ final class WorkerConnection extends AbstractBehavior<Worker> {
         .onMessage(CancelJob.class, this::onCancelJob)
         .onMessage(SupervisorGone.class, this::onSupervisorGone)
         .onMessage(GetLoad.class, g -> {
-          g.replyTo().tell(new Load(node, hello == null ? 0 : hello.slots(), outstanding.size(),
-              0, waiting.size(), (name == null ? id : name) + " (" + peer + ")"));
+          int slots = hello == null ? 0 : hello.slots();
+          g.replyTo().tell(new Load(node, slots, Math.min(slots, outstanding.size()),
+              Math.max(0, outstanding.size() - slots), waiting.size(),
+              (name == null ? id : name) + " (" + peer + ")"));
           return this;
         })
         .onSignal(PostStop.class, s -> {
@@ -211,6 +218,8 @@ final class WorkerConnection extends AbstractBehavior<Worker> {
       return close("protocol", problem);
     }
     hello = h;
+    prefetch = new Prefetch(h.slots(), settings.maxQueue(),
+        settings.queueCover().toNanos() / 1e6);
     name = h.name() != null ? h.name() : id;
     serves = Serves.only(h.served());
     timers.cancel(HelloDue.INSTANCE);
@@ -245,6 +254,7 @@ final class WorkerConnection extends AbstractBehavior<Worker> {
       metrics.gatewayBusy(-1);
       long started = Math.min(now, Math.max(task.handedAt(), r.startedAt()));
       long finished = Math.min(now, Math.max(started, r.finishedAt()));
+      prefetch.ran(finished - started);
       task.supervisor().tell(r.ok()
           ? Wire.success(task.task(), task.attempt(), r, task.maxResultBytes(),
               settings.maxResultBytes(), started, finished, node + "/" + name)
@@ -394,7 +404,8 @@ final class WorkerConnection extends AbstractBehavior<Worker> {
     if (hello == null) {
       return;
     }
-    int free = draining ? 0 : hello.slots() - outstanding.size() - offeredTotal;
+    int free = draining ? 0
+        : hello.slots() + prefetch.depth() - outstanding.size() - offeredTotal;
     while (free > 0 && !waiting.isEmpty()) {
       Iterator<Map.Entry<ActorRef<JobSupervisor.Command>, String>> it =
           waiting.entrySet().iterator();

@@ -78,7 +78,7 @@ final class HandOuts {
   /** Per task out: its hand-out. The task is RUNNING in {@link JobState} meanwhile. */
   private final Map<Integer, Out> out = new HashMap<>();
   /** What each worker that offered runs, from its last offer (see {@link Serves}). */
-  private final Map<ActorRef<Worker>, Serves> serves = new HashMap<>();
+  private final Unserved serves;
   /** Per distinct {@link Serves}: which of this job's templates it runs. A handful at most. */
   private final Map<Serves, boolean[]> templatesServed = new HashMap<>();
   /** Recovered, but what it means for the hand-outs is not written yet: hand out nothing. */
@@ -98,6 +98,7 @@ final class HandOuts {
     this.self = self;
     this.views = views;
     this.metrics = metrics;
+    this.serves = views.unserved;
   }
 
   /**
@@ -134,7 +135,7 @@ final class HandOuts {
    */
   Lost workerGone(ActorRef<Worker> worker) {
     workers.remove(worker);
-    serves.remove(worker);
+    serves.gone(worker);
     List<Integer> tasks = new ArrayList<>();
     String[] node = {null};
     out.entrySet().removeIf(e -> {
@@ -175,7 +176,7 @@ final class HandOuts {
     }
     for (Map.Entry<ActorRef<Worker>, Boolean> w : workers.entrySet()) {
       // a worker known to serve none of the ready tasks' functions is left alone until one is
-      IntPredicate fits = fits(s, serves.get(w.getKey()));
+      IntPredicate fits = fits(s, serves.of(w.getKey()));
       if (!w.getValue() && s.nextReady(fits) >= 0) {
         w.getKey().tell(new RequestWork(jobId, self));
         w.setValue(Boolean.TRUE);
@@ -231,7 +232,7 @@ final class HandOuts {
     long bytes = 0;
     IntPredicate fits = null;
     if (s.isRunning()) {
-      serves.put(agent, what);
+      serves.offered(agent, what);
       fits = fits(s, what);
     }
     while (s.isRunning() && tasks.size() < want) {

@@ -361,12 +361,25 @@ final class JobState {
     node[task] = nodeIndexOf(nodeName);
   }
 
-  /** A dispatched task whose worker went away, or a retry whose backoff is over: run it again. */
+  /** A retry whose backoff is over: run it again, after what is queued already. */
   void requeue(int task) {
+    requeue(task, false);
+  }
+
+  /**
+   * Runs a task again: a retry after what is queued, a task whose worker went away
+   * ({@code first}) ahead of it, where it was before it was handed out.
+   */
+  void requeue(int task, boolean first) {
     TaskStatus s = statusOf(task);
     if (s == TaskStatus.RUNNING || s == TaskStatus.READY) {
       set(task, TaskStatus.READY);
-      ready.add(task, task + 1, graph.priority(graph.templateOf(task)));
+      long priority = graph.priority(graph.templateOf(task));
+      if (first) {
+        ready.addFirst(task, task + 1, priority);
+      } else {
+        ready.add(task, task + 1, priority);
+      }
     }
   }
 

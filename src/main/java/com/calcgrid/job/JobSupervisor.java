@@ -504,7 +504,7 @@ public final class JobSupervisor
     if (requeue) {
       for (int i : event.tasks()) {
         if (!outcomes.holds(i)) {
-          s.requeue(i);
+          s.requeue(i, true);
         }
       }
     }

@@ -13,6 +13,7 @@ import java.util.Map;
  *     that node leaves or dies
  * @param schedule the id of the schedule whose firing started the job, or null
  * @param scheduledFor that firing's instant, or null
+ * @param waiting why READY tasks wait beyond a free slot ("no worker serves py.price"), or null
  */
 public record JobView(
     String id,
@@ -27,4 +28,5 @@ public record JobView(
     String error,
     String supervisor,
     String schedule,
-    Instant scheduledFor) implements CborSerializable {}
+    Instant scheduledFor,
+    String waiting) implements CborSerializable {}

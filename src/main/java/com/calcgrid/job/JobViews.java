@@ -12,6 +12,8 @@ import java.util.Map;
 final class JobViews {
   private final ObjectMapper mapper;
   private final String node;
+  /** Which of the job's functions no worker serves; fed by the supervisor's dispatch. */
+  final Unserved unserved = new Unserved();
 
   /** @param node this node's {@code host:port}, shown as the job's supervisor */
   JobViews(ObjectMapper mapper, String node) {
@@ -29,7 +31,8 @@ final class JobViews {
     return new JobView(s.jobId, s.graph.spec().name(), s.tenant, s.status, s.taskCount(), counts,
         instant(s.submittedAt), instant(s.startedAt), instant(s.finishedAt), s.firstError, node,
         s.scheduled == null ? null : s.scheduled.schedule(),
-        s.scheduled == null ? null : Instant.ofEpochMilli(s.scheduled.scheduledFor()));
+        s.scheduled == null ? null : Instant.ofEpochMilli(s.scheduled.scheduledFor()),
+        unserved.job(s));
   }
 
   TaskView task(JobState s, int i) {
@@ -39,7 +42,7 @@ final class JobViews {
     return new TaskView(s.jobId, s.graph.taskId(i), status, attempts, s.lost[i],
         ran ? instant(s.started[i]) : null,
         status == TaskStatus.RUNNING ? null : instant(s.finished[i]),
-        ran ? s.nodeName(i) : null, s.errors.get(i), result(s, i));
+        ran ? s.nodeName(i) : null, s.errors.get(i), result(s, i), unserved.task(s, i));
   }
 
   /** Results keyed by task id, of sink tasks ({@code all == false}) or of every task. */

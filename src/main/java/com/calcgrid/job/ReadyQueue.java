@@ -37,6 +37,17 @@ final class ReadyQueue {
     }
   }
 
+  /**
+   * Queues tasks ahead of everything of their priority: tasks a lost worker held had waited
+   * their turn already, and queued at the back they would run last, stretching the job's tail.
+   */
+  void addFirst(int from, int to, long priority) {
+    if (from < to) {
+      byPriority.computeIfAbsent(priority, p -> new ArrayDeque<>())
+          .addFirst(new long[] {from, to, System.nanoTime()});
+    }
+  }
+
   /** When the task that {@link #poll} returned last entered the queue (System.nanoTime()). */
   long polledSince() {
     return polledSince;

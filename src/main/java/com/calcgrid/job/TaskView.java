@@ -6,7 +6,8 @@ import java.time.Instant;
 
 /**
  * One task as clients see it. {@code result} is null unless it SUCCEEDED; {@code lostWorkers}
- * counts the workers lost while running it (their node died or left).
+ * counts the workers lost while running it (their node died or left). {@code waiting} says why a
+ * READY task waits beyond a free slot ("no worker serves py.price"), or is null.
  */
 public record TaskView(
     String jobId,
@@ -18,4 +19,5 @@ public record TaskView(
     Instant finishedAt,
     String node,
     String error,
-    JsonNode result) implements CborSerializable {}
+    JsonNode result,
+    String waiting) implements CborSerializable {}

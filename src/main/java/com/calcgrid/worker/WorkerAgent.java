@@ -5,6 +5,7 @@ import com.calcgrid.job.JobSupervisor;
 import com.calcgrid.pull.CancelJob;
 import com.calcgrid.pull.GetLoad;
 import com.calcgrid.pull.Load;
+import com.calcgrid.pull.Prefetch;
 import com.calcgrid.pull.RequestWork;
 import com.calcgrid.pull.RunTasks;
 import com.calcgrid.pull.Serves;

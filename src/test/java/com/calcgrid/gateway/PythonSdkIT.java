@@ -51,7 +51,9 @@ class PythonSdkIT {
     Path sdk = TestNodes.projectFile("clients/python");
     try (CalcGridNode node = TestNodes.h2(Map.of("calcgrid.external-functions", "py.*",
         "calcgrid.gateway.heartbeat-interval", "500ms",
-        "calcgrid.gateway.heartbeat-timeout", "3s"))) {
+        "calcgrid.gateway.heartbeat-timeout", "3s",
+        // the example book that risk.revalue reads (docs/examples/python/book.csv)
+        "calcgrid.data-roots", TestNodes.projectFile("docs/examples/python").toString()))) {
       Path log = Files.createTempFile("pytest", ".log");
       ProcessBuilder pb = new ProcessBuilder(List.of(python, "-m", "pytest", "-q", "-p",
           "no:cacheprovider", "tests"))

@@ -86,6 +86,29 @@ class WorkerGatewayIT {
   }
 
   @Test
+  void tasksOfAFunctionNoWorkerServesWaitReadyAndTheViewsSaySo() throws Exception {
+    String id = api.submit(graph("py.nobody", 3));
+    JsonNode job = api.awaitJob(id, WAIT, j -> !j.path("waiting").isNull());
+    assertEquals("no worker serves py.nobody", job.get("waiting").asText(), job.toString());
+    assertEquals(3, job.get("counts").get("READY").asInt(), job.toString());
+    JsonNode task = api.task(id, "a[1]");
+    assertEquals("READY", task.get("state").asText(), task.toString());
+    assertEquals("no worker serves py.nobody", task.get("waiting").asText(), task.toString());
+    JsonNode total = api.task(id, "total");
+    assertTrue(total.get("waiting").isNull(), "a WAITING task waits for its deps: " + total);
+    FakeWorker w = FakeWorker.serving(node.httpPort(), null, "late", 3, "py.nobody");
+    try {
+      serve(w, 3);
+      JsonNode done = api.awaitFinished(id, WAIT);
+      assertEquals("SUCCEEDED", done.get("state").asText(), done.toString());
+      assertTrue(done.get("waiting").isNull(), done.toString());
+      assertTrue(api.task(id, "a[1]").get("waiting").isNull());
+    } finally {
+      w.close();
+    }
+  }
+
+  @Test
   void aConnectionDroppedMidTaskIsALostWorkerAndItsTasksRunElsewhere() throws Exception {
     FakeWorker first = FakeWorker.serving(node.httpPort(), null, "doomed", 2, "py.drop");
     String id = api.submit(graph("py.drop", 2));

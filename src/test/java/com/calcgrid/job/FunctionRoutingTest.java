@@ -102,6 +102,19 @@ class FunctionRoutingTest {
     assertFalse(run.moreReady(), "nothing else it could run is ready");
     assertEquals(3 + 1, kit.getState().counts[TaskStatus.READY.ordinal()],
         "the external tasks wait READY");
+    assertEquals("no worker serves py.add, py.other", waiting(),
+        "both functions, highest priority first");
+    assertEquals("no worker serves py.add", kit.<JobSupervisor.TaskReply>runCommand(
+        r -> new JobSupervisor.GetTask("p[2]", r)).reply().task().waiting());
+    assertEquals(null, kit.<JobSupervisor.TaskReply>runCommand(
+        r -> new JobSupervisor.GetTask("z", r)).reply().task().waiting(), "z is not READY");
+    offer(10, Serves.only(List.of("py.add", "py.other")));
+    assertEquals(null, waiting(), "a worker that serves both took their tasks");
+  }
+
+  private String waiting() {
+    return kit.<JobSupervisor.JobReply>runCommand(JobSupervisor.GetJob::new).reply().job()
+        .waiting();
   }
 
   @Test

@@ -56,4 +56,14 @@ class ReadyQueueTest {
     q.add(4, 5, 4);
     assertEquals(List.of(4, 1, 0), drain(q));
   }
+
+  @Test
+  void aTaskWhoseWorkerWasLostGoesAheadOfItsEqualsButNotOfHigherPriorities() {
+    ReadyQueue q = new ReadyQueue();
+    q.add(0, 4, 3);
+    assertEquals(0, q.poll(status));
+    q.add(9, 10, 5);
+    q.addFirst(0, 1, 3);
+    assertEquals(List.of(9, 0, 1, 2, 3), drain(q));
+  }
 }

@@ -36,6 +36,7 @@ public final class Runner {
     ALL.put("dashboard", Dashboard::run);
     ALL.put("fuzz", Fuzz::run);
     ALL.put("schedules", ScheduleFirings::run);
+    ALL.put("workers", Workers::run);
   }
 
   private Runner() {}

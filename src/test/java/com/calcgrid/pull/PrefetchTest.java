@@ -1,4 +1,4 @@
-package com.calcgrid.worker;
+package com.calcgrid.pull;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
