@@ -1,21 +1,21 @@
 package com.calcgrid;
 
 import com.calcgrid.api.AdminCheck;
-import com.calcgrid.api.Admission;
 import com.calcgrid.api.Authentication;
 import com.calcgrid.api.ClusterRoutes;
 import com.calcgrid.api.DashboardRoutes;
 import com.calcgrid.api.HealthRoutes;
 import com.calcgrid.api.HttpApi;
-import com.calcgrid.api.JobEventsSocket;
 import com.calcgrid.api.JobRoutes;
 import com.calcgrid.api.Json;
 import com.calcgrid.api.MetricsRoutes;
 import com.calcgrid.api.ScheduleRoutes;
-import com.calcgrid.api.Submissions;
 import com.calcgrid.api.auth.AuthSettings;
 import com.calcgrid.api.auth.BindPolicy;
 import com.calcgrid.api.auth.TokenVerifier;
+import com.calcgrid.api.events.JobEventsSocket;
+import com.calcgrid.api.submit.Admission;
+import com.calcgrid.api.submit.Submissions;
 import com.calcgrid.calc.DataFiles;
 import com.calcgrid.calc.ExternalFunctions;
 import com.calcgrid.calc.FunctionRegistry;
@@ -30,9 +30,11 @@ import com.calcgrid.gateway.WorkerGateway;
 import com.calcgrid.graph.GraphLimits;
 import com.calcgrid.graph.GraphParser;
 import com.calcgrid.graph.JsonLimits;
-import com.calcgrid.job.IdempotencyKeys;
-import com.calcgrid.job.JobIndex;
+import com.calcgrid.job.JobSettings;
 import com.calcgrid.job.JobSupervisor;
+import com.calcgrid.job.Jobs;
+import com.calcgrid.job.index.IdempotencyKeys;
+import com.calcgrid.job.index.JobIndex;
 import com.calcgrid.logging.NodeLogging;
 import com.calcgrid.metrics.JobCounts;
 import com.calcgrid.metrics.NodeMetrics;
@@ -80,17 +82,17 @@ public final class CalcGridNode implements AutoCloseable {
 
   private final ActorSystem<Void> system;
   private final Database database;
-  private final JobIndex index;
+  private final Jobs jobs;
   private final FunctionRegistry functions;
   private final ServerBinding http;
   private final Admission admission;
   private final int slots;
 
-  private CalcGridNode(ActorSystem<Void> system, Database database, JobIndex index,
+  private CalcGridNode(ActorSystem<Void> system, Database database, Jobs jobs,
       FunctionRegistry functions, ServerBinding http, Admission admission, int slots) {
     this.system = system;
     this.database = database;
-    this.index = index;
+    this.jobs = jobs;
     this.functions = functions;
     this.http = http;
     this.admission = admission;
@@ -164,7 +166,7 @@ public final class CalcGridNode implements AutoCloseable {
     TokenVerifier verifier = authSettings.enabled() ? TokenVerifier.create(authSettings) : null;
     FunctionRegistry functions = functions(config);
     // checked before anything starts: limits that do not fit refuse the node (exit 2)
-    JobSupervisor.Settings jobSettings = JobSupervisor.Settings.fromConfig(config);
+    JobSettings jobSettings = JobSettings.fromConfig(config);
     GatewaySettings.fromConfig(config);
     Path dataDir = Path.of(config.getString("calcgrid.data-dir"));
     DatabaseSettings dbSettings = DatabaseSettings.fromConfig(config.getConfig("calcgrid.db"));
@@ -195,23 +197,23 @@ public final class CalcGridNode implements AutoCloseable {
       JobIndex index = new JobIndex(db.dataSource(), blocking, callTimeout);
       IdempotencyKeys keys = new IdempotencyKeys(db.dataSource(), blocking, callTimeout);
       NodeHealth.get(system).start(index::ping, NodeAddress.of(cluster.selfMember().address()),
-          new NodeHealth.Settings(config.getDuration("calcgrid.health.probe-interval"),
-              config.getDuration("calcgrid.health.probe-timeout")));
+          NodeHealth.Settings.fromConfig(config));
       new JobCounts(db.background(), NodeMetrics.get(system), callTimeout)
           .start(system, config.getDuration("calcgrid.metrics.jobs-refresh"));
       int slots = config.getInt("calcgrid.worker.slots");
 
       // on a node without the scheduler role this starts a proxy that routes to the others
       JobSupervisor.init(system, index, jobSettings, Json.MAPPER);
+      Jobs jobs = new Jobs(ClusterSharding.get(system), index, Jobs.Settings.fromConfig(config));
       if (roles.contains(Role.WORKER)) {
         WorkerAgent.Settings worker = WorkerAgent.Settings.fromConfig(config);
         system.systemActorOf(WorkerAgent.create(worker, NodeAddress.of(cluster.selfMember().address()),
             functions, Json.MAPPER), "worker", Props.empty());
       }
 
-      Schedules schedules = Schedules.start(system, config, index, keys, functions,
+      Schedules schedules = Schedules.start(system, config, jobs, keys, functions,
           db.dataSource(), blocking);
-      HttpServer server = bindHttp(system, config, index, keys, functions,
+      HttpServer server = bindHttp(system, config, jobs, keys, functions,
           new Authentication(verifier), roles, schedules);
       ServerBinding binding = server.binding();
       PekkoManagement.get(system).start().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -226,14 +228,14 @@ public final class CalcGridNode implements AutoCloseable {
             db.close();
             return java.util.concurrent.CompletableFuture.completedFuture(Done.getInstance());
           });
-      resumeUnfinished(system, index);
+      jobs.wakeUnfinished();
       purgeIdempotencyKeys(system, keys, config.getDuration("calcgrid.idempotency.keep-for"));
       log.info("CalcGrid node up: roles {}, HTTP on {}, {} worker slots, database {}, "
           + "authentication {}", roles, binding.localAddress(),
           roles.contains(Role.WORKER) ? slots : 0, db.dialect(),
           verifier == null ? "off" : "on (" + verifier.algorithms() + ")");
       verdict.warnings().forEach(w -> log.warn("{}", w));
-      return new CalcGridNode(system, db, index, functions, binding, server.admission(), slots);
+      return new CalcGridNode(system, db, jobs, functions, binding, server.admission(), slots);
     } catch (Exception e) {
       system.terminate();
       db.close();
@@ -264,45 +266,27 @@ public final class CalcGridNode implements AutoCloseable {
   }
 
   /** Every node serves health checks and metrics; only api nodes serve the job and cluster API. */
-  private static HttpServer bindHttp(ActorSystem<Void> system, Config config, JobIndex index,
+  private static HttpServer bindHttp(ActorSystem<Void> system, Config config, Jobs jobs,
       IdempotencyKeys keys, FunctionRegistry functions, Authentication auth, Set<Role> roles,
       Schedules schedules) throws Exception {
-    Duration ask = config.getDuration("calcgrid.http.ask-timeout");
-    Config graph = config.getConfig("calcgrid.graph");
-    Config sizes = config.getConfig("calcgrid.limits");
-    GraphLimits limits = new GraphLimits(graph.getInt("max-tasks"), graph.getInt("max-templates"),
-        graph.getInt("max-deps-per-task"), sizes.getInt("max-task-inputs"),
-        sizes.getBytes("max-input-bytes"), sizes.getBytes("max-result-bytes"));
-    GraphParser parser = new GraphParser(new JsonLimits(graph.getInt("json.max-nesting-depth"),
-        graph.getInt("json.max-string-length"), graph.getInt("json.max-number-length")));
-    Config limit = config.getConfig("calcgrid.limits");
-    Admission admission = new Admission(limit.getInt("max-submissions-in-flight"),
-        limit.getInt("max-submissions-in-flight-per-tenant"));
+    Admission admission = Admission.fromConfig(config);
     ClusterSharding sharding = ClusterSharding.get(system);
-    Submissions submissions = new Submissions(sharding, index, keys, functions, parser, limits,
-        admission, new Submissions.Settings(ask, limit.getDuration("body-read-timeout"),
-            config.getBytes("calcgrid.http.max-body"), limit.getInt("max-running-jobs-per-tenant"),
-            limit.getInt("max-running-jobs"),
-            config.getDuration("calcgrid.idempotency.keep-for")));
-    JobRoutes jobs = new JobRoutes(sharding, index, submissions, auth,
-        new JobRoutes.Settings(ask, config.getInt("calcgrid.http.default-page"),
-            config.getInt("calcgrid.http.max-page")),
-        new JobEventsSocket(system, id -> sharding.entityRefFor(JobSupervisor.ENTITY_KEY, id),
-            new JobEventsSocket.Settings(config.getInt("calcgrid.http.websocket-buffer"),
-                config.getDuration("calcgrid.http.websocket-window"),
-                config.getDuration("calcgrid.http.websocket-close-delay"), ask)));
+    Submissions submissions = new Submissions(jobs, keys, functions,
+        new GraphParser(JsonLimits.fromConfig(config)), GraphLimits.fromConfig(config),
+        admission, Submissions.Settings.fromConfig(config));
+    JobRoutes jobRoutes = new JobRoutes(sharding, jobs.index(), submissions, auth,
+        JobRoutes.Settings.fromConfig(config),
+        new JobEventsSocket(system, jobs::job, JobEventsSocket.Settings.fromConfig(config)));
     HealthRoutes health = new HealthRoutes(NodeHealth.get(system));
     MetricsRoutes metrics = new MetricsRoutes(NodeMetrics.get(system));
     ClusterRoutes cluster = new ClusterRoutes(system, new ClusterView(system,
         config.getDuration("calcgrid.http.cluster-probe-timeout")),
         AdminCheck.named(config.getString("calcgrid.http.admin-clients")), auth,
         config.getBoolean("calcgrid.http.admin-without-auth"));
-    ScheduleRoutes scheduleRoutes = new ScheduleRoutes(sharding, schedules.index(), index,
-        schedules.requests(), auth, new ScheduleRoutes.Settings(ask,
-            limit.getDuration("body-read-timeout"), config.getInt("calcgrid.http.default-page"),
-            config.getInt("calcgrid.http.max-page")));
+    ScheduleRoutes scheduleRoutes = new ScheduleRoutes(sharding, schedules.index(), jobs.index(),
+        schedules.requests(), auth, ScheduleRoutes.Settings.fromConfig(config));
     Route root = roles.contains(Role.API)
-        ? HttpApi.root(health.routes(), metrics.routes(), jobs.routes(), cluster.routes(),
+        ? HttpApi.root(health.routes(), metrics.routes(), jobRoutes.routes(), cluster.routes(),
             scheduleRoutes.routes(), new DashboardRoutes(auth).routes(),
             new WorkerGateway(system, GatewaySettings.fromConfig(config), functions, auth,
                 NodeAddress.of(Cluster.get(system).selfMember().address())).routes())
@@ -327,23 +311,6 @@ public final class CalcGridNode implements AutoCloseable {
         }), system.executionContext());
   }
 
-  /** Jobs that were running when the node (or the whole cluster) stopped carry on. */
-  private static void resumeUnfinished(ActorSystem<Void> system, JobIndex index) {
-    ClusterSharding sharding = ClusterSharding.get(system);
-    index.unfinished().whenComplete((ids, error) -> {
-      if (error != null) {
-        log.warn("could not list unfinished jobs to resume: {}", error.toString());
-        return;
-      }
-      if (!ids.isEmpty()) {
-        log.info("resuming {} unfinished job(s)", ids.size());
-      }
-      for (String id : ids) {
-        sharding.entityRefFor(JobSupervisor.ENTITY_KEY, id).tell(JobSupervisor.Wake.INSTANCE);
-      }
-    });
-  }
-
   public ActorSystem<Void> system() {
     return system;
   }
@@ -353,7 +320,12 @@ public final class CalcGridNode implements AutoCloseable {
   }
 
   public JobIndex index() {
-    return index;
+    return jobs.index();
+  }
+
+  /** The jobs of the cluster, as this node reaches them. */
+  public Jobs jobs() {
+    return jobs;
   }
 
   public FunctionRegistry functions() {

@@ -87,7 +87,7 @@ public final class Authentication extends AllDirectives {
     String has = caller.roles().isEmpty() ? "no role"
         : "role " + caller.roles().stream().map(AccessRole::claim).sorted()
             .collect(Collectors.joining(", "));
-    return Json.problem(StatusCodes.FORBIDDEN, "forbidden", "Forbidden",
+    return Problems.problem(StatusCodes.FORBIDDEN, "forbidden", "Forbidden",
         "'" + caller.subject() + "' (" + has + ") may not " + action + ": that needs the '"
             + needed.claim() + "' role" + (caller == Caller.OPEN
             ? "; authentication is off on this node, and this needs a token" : ""),
@@ -126,7 +126,7 @@ public final class Authentication extends AllDirectives {
     Map<String, String> params = invalid
         ? Map.of("error", "invalid_token", "error_description", headerSafe(reason))
         : Map.of();
-    return Json.problem(StatusCodes.UNAUTHORIZED, "unauthorized", "Unauthorized", reason)
+    return Problems.problem(StatusCodes.UNAUTHORIZED, "unauthorized", "Unauthorized", reason)
         .addHeader(WWWAuthenticate.create(HttpChallenge.create("Bearer", REALM, params)));
   }
 

@@ -76,7 +76,7 @@ public final class ClusterRoutes extends AllDirectives {
     if (adminWithoutAuth) {
       return inner.get();
     }
-    return complete(Json.problem(StatusCodes.FORBIDDEN, "forbidden", "Forbidden",
+    return complete(Problems.problem(StatusCodes.FORBIDDEN, "forbidden", "Forbidden",
         "changing cluster membership needs a token with the 'admin' role, and authentication "
             + "is off on this node; to allow it without a token from the clients that "
             + "calcgrid.http.admin-clients admits, set calcgrid.http.admin-without-auth = true "
@@ -86,13 +86,13 @@ public final class ClusterRoutes extends AllDirectives {
 
   private Route administer(HttpRequest request, String member, String action) {
     if (!action.equals("leave") && !action.equals("down")) {
-      return complete(Json.notFound("no action '" + action + "'; use leave or down"));
+      return complete(Problems.notFound("no action '" + action + "'; use leave or down"));
     }
     Optional<InetAddress> client = request.getAttribute(AttributeKeys.remoteAddress)
         .flatMap(RemoteAddress::getAddress);
     Optional<AdminCheck.Refusal> refused = admin.check(request, client);
     if (refused.isPresent()) {
-      return complete(Json.problem(refused.get().status(), "forbidden", "Not allowed",
+      return complete(Problems.problem(refused.get().status(), "forbidden", "Not allowed",
           refused.get().detail()));
     }
     Cluster cluster = Cluster.get(system);
@@ -104,7 +104,7 @@ public final class ClusterRoutes extends AllDirectives {
       }
     }
     if (target == null) {
-      return complete(Json.notFound("no cluster member '" + member
+      return complete(Problems.notFound("no cluster member '" + member
           + "'; name it as pekko://calcgrid@host:port or host:port, see GET /api/v1/cluster"));
     }
     log.warn("{} of {} requested through the API by {}", action, target,

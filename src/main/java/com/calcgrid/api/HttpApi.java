@@ -3,7 +3,6 @@ package com.calcgrid.api;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
-import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
@@ -33,32 +32,21 @@ public final class HttpApi extends AllDirectives {
             () -> routes)));
   }
 
-  /**
-   * 413 for a body over {@code calcgrid.http.max-body}: no Retry-After, as the same body is
-   * refused again however long the client waits.
-   */
-  static HttpResponse tooLarge(long limit) {
-    return Json.problem(StatusCodes.PAYLOAD_TOO_LARGE, "body-too-large",
-        "Request body too large", "the request body exceeds the limit of " + limit
-            + " bytes (calcgrid.http.max-body, CALCGRID_MAX_BODY)",
-        Map.of("limit", limit, "setting", "CALCGRID_MAX_BODY"));
-  }
-
   private static ExceptionHandler exceptions() {
     return ExceptionHandler.newBuilder()
-        .match(EntityStreamSizeException.class, e -> new HttpApi().complete(tooLarge(e.limit())))
+        .match(EntityStreamSizeException.class, e -> new HttpApi().complete(Problems.tooLarge(e.limit())))
         .matchAny(e -> new HttpApi().complete(Incidents.internal(e)))
         .build();
   }
 
   private static RejectionHandler rejections() {
     return RejectionHandler.newBuilder()
-        .handleAll(MethodRejection.class, rs -> new HttpApi().complete(Json.problem(
+        .handleAll(MethodRejection.class, rs -> new HttpApi().complete(Problems.problem(
             StatusCodes.METHOD_NOT_ALLOWED, "method-not-allowed", "Method not allowed",
             "this resource supports " + rs.stream().map(r -> r.supported().name()).distinct()
                 .reduce((a, b) -> a + ", " + b).orElse("no method"))))
         .handleNotFound(new HttpApi().extractUnmatchedPath(p -> new HttpApi().complete(
-            Json.notFound("no resource at this path"))))
+            Problems.notFound("no resource at this path"))))
         .build()
         .withFallback(RejectionHandler.defaultHandler())
         .mapRejectionResponse(r -> {
@@ -68,7 +56,7 @@ public final class HttpApi extends AllDirectives {
           }
           String text = r.entity() instanceof org.apache.pekko.http.javadsl.model.HttpEntity.Strict s
               ? s.getData().utf8String() : r.status().reason();
-          return Json.problem(r.status(), "request-rejected", r.status().reason(), text,
+          return Problems.problem(r.status(), "request-rejected", r.status().reason(), text,
               Map.of());
         });
   }

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * with the real cause. Exception texts (an ask's target actor, a JDBC driver's message, a
  * token issuer's URL) describe the node's insides and never go into a response.
  */
-final class Incidents {
+public final class Incidents {
   private static final Logger log = LoggerFactory.getLogger(Incidents.class);
   /** Response header carrying the id, for clients that do not read problem bodies. */
   static final String HEADER = "X-Correlation-Id";
@@ -30,20 +30,20 @@ final class Incidents {
    * @param detail what did not work, in words fit for any client
    * @param cause the real failure, for the log only
    */
-  static HttpResponse unavailable(String detail, Throwable cause, Duration retryAfter) {
+  public static HttpResponse unavailable(String detail, Throwable cause, Duration retryAfter) {
     String id = newId();
     log.warn("503 [correlationId={}] {}: {}", id, detail, describe(cause));
-    return withId(Json.problem(StatusCodes.SERVICE_UNAVAILABLE, "unavailable",
+    return withId(Problems.problem(StatusCodes.SERVICE_UNAVAILABLE, "unavailable",
             "Service unavailable", detail + " (correlation id " + id + ")",
             Map.of("correlationId", id)), id)
         .addHeader(RetryAfter.create(Math.max(1, retryAfter.toSeconds())));
   }
 
   /** 500: a failure nobody expected; the log gets its stack trace. */
-  static HttpResponse internal(Throwable cause) {
+  public static HttpResponse internal(Throwable cause) {
     String id = newId();
     log.error("500 [correlationId={}] request failed", id, cause);
-    return withId(Json.problem(StatusCodes.INTERNAL_SERVER_ERROR, "internal", "Internal error",
+    return withId(Problems.problem(StatusCodes.INTERNAL_SERVER_ERROR, "internal", "Internal error",
         "the server failed to answer; the operator finds the cause in the node's log under "
             + "correlation id " + id, Map.of("correlationId", id)), id);
   }

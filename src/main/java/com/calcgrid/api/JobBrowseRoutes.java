@@ -39,7 +39,7 @@ final class JobBrowseRoutes extends AllDirectives {
       try {
         state = TaskStatus.valueOf(name.toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
-        return complete(JobRoutes.badParam("state", "must be one of "
+        return complete(Problems.badParam("state", "must be one of "
             + Arrays.toString(TaskStatus.values()) + ", got '" + name + "'"));
       }
     }
@@ -49,21 +49,21 @@ final class JobBrowseRoutes extends AllDirectives {
     }
     String template = params.get("template");
     if (template != null && (template.isEmpty() || template.length() > MAX_TEMPLATE_ID)) {
-      return complete(JobRoutes.badParam("template", "must be a template id of 1 to "
+      return complete(Problems.badParam("template", "must be a template id of 1 to "
           + MAX_TEMPLATE_ID + " characters"));
     }
     TaskStatus filter = state;
     return completeWithFuture(entity(id)
         .ask((ActorRef<JobSupervisor.TaskPageReply> reply) -> new JobSupervisor.GetTaskPage(
             template, filter, paging.offset(), paging.limit(), reply), askTimeout)
-        .thenApply(r -> r.page() == null ? Json.notFound("no job '" + id + "'") : Json.ok(r.page()))
+        .thenApply(r -> r.page() == null ? Problems.notFound("no job '" + id + "'") : Json.ok(r.page()))
         .exceptionally(this::timeout));
   }
 
   Route graph(String id) {
     return completeWithFuture(entity(id)
         .ask(JobSupervisor.GetGraph::new, askTimeout)
-        .thenApply(r -> r.graph() == null ? Json.notFound("no job '" + id + "'")
+        .thenApply(r -> r.graph() == null ? Problems.notFound("no job '" + id + "'")
             : Json.ok(r.graph()))
         .exceptionally(this::timeout));
   }

@@ -2,10 +2,12 @@ package com.calcgrid.api;
 
 import com.calcgrid.api.auth.AccessRole;
 import com.calcgrid.api.auth.Caller;
-import com.calcgrid.job.JobIndex;
+import com.calcgrid.api.events.JobEventsSocket;
+import com.calcgrid.api.submit.Submissions;
 import com.calcgrid.job.JobStatus;
 import com.calcgrid.job.JobSupervisor;
 import com.calcgrid.job.JobView;
+import com.calcgrid.job.index.JobIndex;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.Function;
@@ -32,7 +34,12 @@ public final class JobRoutes extends AllDirectives {
   private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
   private static final int MAX_NAME_FILTER = 200;
 
-  public record Settings(Duration askTimeout, int defaultPage, int maxPage) {}
+  public record Settings(Duration askTimeout, int defaultPage, int maxPage) {
+    public static Settings fromConfig(com.typesafe.config.Config config) {
+      return new Settings(config.getDuration("calcgrid.http.ask-timeout"),
+          config.getInt("calcgrid.http.default-page"), config.getInt("calcgrid.http.max-page"));
+    }
+  }
 
   private final ClusterSharding sharding;
   private final JobIndex index;
@@ -63,7 +70,7 @@ public final class JobRoutes extends AllDirectives {
                     () -> list(caller))))),
             pathPrefix(PathMatchers.segment(), id -> JOB_ID.matcher(id).matches()
                 ? jobRoutes(caller, id)
-                : complete(Json.notFound("no job '" + id + "'"))))))));
+                : complete(Problems.notFound("no job '" + id + "'"))))))));
   }
 
   private Route jobRoutes(Caller caller, String id) {
@@ -96,7 +103,7 @@ public final class JobRoutes extends AllDirectives {
         return inner.get();
       }
       if (tenant.get().isEmpty() || !caller.sees(tenant.get().get())) {
-        return complete(Json.notFound("no job '" + id + "'"));
+        return complete(Problems.notFound("no job '" + id + "'"));
       }
       return inner.get();
     });
@@ -119,7 +126,7 @@ public final class JobRoutes extends AllDirectives {
       }
       JobView job = reply.get().job();
       if (job == null || !caller.sees(job.tenant())) {
-        return complete(Json.notFound("no job '" + id + "'"));
+        return complete(Problems.notFound("no job '" + id + "'"));
       }
       return inner.apply(job);
     }));
@@ -132,13 +139,13 @@ public final class JobRoutes extends AllDirectives {
         try {
           state = JobStatus.valueOf(p.get("state").toUpperCase(java.util.Locale.ROOT));
         } catch (IllegalArgumentException e) {
-          return complete(badParam("state", "must be one of RUNNING, SUCCEEDED, FAILED, CANCELLED, got '"
+          return complete(Problems.badParam("state", "must be one of RUNNING, SUCCEEDED, FAILED, CANCELLED, got '"
               + p.get("state") + "'"));
         }
       }
       String name = p.getOrDefault("name", "").strip();
       if (name.length() > MAX_NAME_FILTER) {
-        return complete(badParam("name", "must be at most " + MAX_NAME_FILTER
+        return complete(Problems.badParam("name", "must be at most " + MAX_NAME_FILTER
             + " characters, got " + name.length()));
       }
       String tenant = p.get("tenant");
@@ -151,7 +158,7 @@ public final class JobRoutes extends AllDirectives {
       }
       String schedule = p.get("schedule");
       if (schedule != null && !JOB_ID.matcher(schedule).matches()) {
-        return complete(badParam("schedule", "must be a schedule's id, got '" + schedule + "'"));
+        return complete(Problems.badParam("schedule", "must be a schedule's id, got '" + schedule + "'"));
       }
       Paging paging = Paging.of(p, settings.defaultPage(), settings.maxPage());
       if (paging.error() != null) {
@@ -168,8 +175,8 @@ public final class JobRoutes extends AllDirectives {
   private Route getTask(String id, String taskId) {
     return completeWithFuture(entity(id)
         .ask((ActorRef<JobSupervisor.TaskReply> reply) -> new JobSupervisor.GetTask(taskId, reply), settings.askTimeout())
-        .thenApply(r -> !r.jobExists() ? Json.notFound("no job '" + id + "'")
-            : r.task() == null ? Json.notFound("job " + id + " has no task '" + taskId + "'")
+        .thenApply(r -> !r.jobExists() ? Problems.notFound("no job '" + id + "'")
+            : r.task() == null ? Problems.notFound("job " + id + " has no task '" + taskId + "'")
             : Json.ok(r.task()))
         .exceptionally(this::timeout));
   }
@@ -177,7 +184,7 @@ public final class JobRoutes extends AllDirectives {
   private Route results(String id, Map<String, String> p) {
     String scope = p.getOrDefault("scope", "outputs");
     if (!scope.equals("outputs") && !scope.equals("all")) {
-      return complete(badParam("scope", "must be 'outputs' or 'all', got '" + scope + "'"));
+      return complete(Problems.badParam("scope", "must be 'outputs' or 'all', got '" + scope + "'"));
     }
     Paging paging = Paging.of(p, settings.maxPage(), settings.maxPage());
     if (paging.error() != null) {
@@ -186,7 +193,7 @@ public final class JobRoutes extends AllDirectives {
     return completeWithFuture(entity(id).ask(
             (ActorRef<JobSupervisor.ResultsReply> reply) -> new JobSupervisor.GetResults(scope.equals("all"), paging.offset(),
                 paging.limit(), reply), settings.askTimeout())
-        .thenApply(r -> r.results() == null ? Json.notFound("no job '" + id + "'")
+        .thenApply(r -> r.results() == null ? Problems.notFound("no job '" + id + "'")
             : Json.ok(r.results()))
         .exceptionally(this::timeout));
   }
@@ -195,9 +202,9 @@ public final class JobRoutes extends AllDirectives {
     return completeWithFuture(entity(id)
         .ask((ActorRef<JobSupervisor.CancelReply> reply) -> new JobSupervisor.Cancel("cancelled through the API", reply),
             settings.askTimeout())
-        .thenApply(r -> r.job() == null ? Json.notFound("no job '" + id + "'")
+        .thenApply(r -> r.job() == null ? Problems.notFound("no job '" + id + "'")
             : r.cancelled() ? Json.ok(r.job())
-            : Json.problem(StatusCodes.CONFLICT, "job-finished", "Job already finished",
+            : Problems.problem(StatusCodes.CONFLICT, "job-finished", "Job already finished",
                 "job " + id + " already ended " + r.job().state() + "; nothing to cancel",
                 Map.of("job", r.job())))
         .exceptionally(this::timeout));
@@ -210,10 +217,5 @@ public final class JobRoutes extends AllDirectives {
   private HttpResponse timeout(Throwable e) {
     return Incidents.unavailable("the job's supervisor did not answer in time", e,
         Duration.ofSeconds(2));
-  }
-
-  static HttpResponse badParam(String name, String message) {
-    return Json.problem(StatusCodes.BAD_REQUEST, "invalid-parameter", "Invalid parameter",
-        "query parameter '" + name + "' " + message, Map.of("parameter", name));
   }
 }

@@ -20,11 +20,11 @@ record Paging(int offset, int limit, HttpResponse error) {
     String offset = params.getOrDefault("offset", "0");
     String limit = params.getOrDefault("limit", Integer.toString(defaultLimit));
     if (!inRange(offset, 0, MAX_OFFSET)) {
-      return new Paging(0, 0, JobRoutes.badParam("offset",
+      return new Paging(0, 0, Problems.badParam("offset",
           "must be an integer from 0 to " + MAX_OFFSET + ", got '" + excerpt(offset) + "'"));
     }
     if (!inRange(limit, 1, maxLimit)) {
-      return new Paging(0, 0, JobRoutes.badParam("limit",
+      return new Paging(0, 0, Problems.badParam("limit",
           "must be an integer from 1 to " + maxLimit + ", got '" + excerpt(limit) + "'"));
     }
     return new Paging(Integer.parseInt(offset), Integer.parseInt(limit), null);

@@ -2,8 +2,8 @@ package com.calcgrid.api;
 
 import com.calcgrid.api.auth.AccessRole;
 import com.calcgrid.api.auth.Caller;
-import com.calcgrid.job.JobIndex;
 import com.calcgrid.job.JobStatus;
+import com.calcgrid.job.index.JobIndex;
 import com.calcgrid.schedule.InvalidScheduleException;
 import com.calcgrid.schedule.ScheduleEntity;
 import com.calcgrid.schedule.ScheduleIndex;
@@ -45,7 +45,13 @@ public final class ScheduleRoutes extends AllDirectives {
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
   public record Settings(Duration askTimeout, Duration bodyTimeout, int defaultPage,
-      int maxPage) {}
+      int maxPage) {
+    public static Settings fromConfig(com.typesafe.config.Config config) {
+      return new Settings(config.getDuration("calcgrid.http.ask-timeout"),
+          config.getDuration("calcgrid.limits.body-read-timeout"),
+          config.getInt("calcgrid.http.default-page"), config.getInt("calcgrid.http.max-page"));
+    }
+  }
 
   private final ClusterSharding sharding;
   private final ScheduleIndex schedules;
@@ -74,7 +80,7 @@ public final class ScheduleRoutes extends AllDirectives {
                     () -> list(caller))))),
             pathPrefix(PathMatchers.segment(), id -> ID.matcher(id).matches()
                 ? scheduleRoutes(caller, id)
-                : complete(Json.notFound("no schedule '" + id + "'"))))))));
+                : complete(Problems.notFound("no schedule '" + id + "'"))))))));
   }
 
   private Route scheduleRoutes(Caller caller, String id) {
@@ -103,7 +109,7 @@ public final class ScheduleRoutes extends AllDirectives {
       }
       ScheduleView s = reply.get().schedule();
       if (s == null || !caller.sees(s.tenant())) {
-        return complete(Json.notFound("no schedule '" + id + "'"));
+        return complete(Problems.notFound("no schedule '" + id + "'"));
       }
       return inner.apply(s);
     });
@@ -121,7 +127,7 @@ public final class ScheduleRoutes extends AllDirectives {
       String id = UUID.randomUUID().toString();
       CompletionStage<HttpResponse> response = schedules.count(caller.tenant())
           .thenCompose(n -> n >= max
-              ? CompletableFuture.completedFuture(Json.tooManyRequests("too-many-schedules",
+              ? CompletableFuture.completedFuture(Problems.tooManyRequests("too-many-schedules",
                   "Too many schedules", "tenant '" + caller.tenant() + "' has " + n
                       + " schedules, the most it may have (" + max + "); delete one first",
                   Duration.ofSeconds(60)))
@@ -191,7 +197,7 @@ public final class ScheduleRoutes extends AllDirectives {
       return completeWithFuture(entity(id)
           .ask((ActorRef<ScheduleEntity.ViewReply> reply) -> new ScheduleEntity.Change(
               parsed.spec(), parsed.paused(), reply), settings.askTimeout())
-          .thenApply(r -> r.schedule() == null ? Json.notFound("no schedule '" + id + "'")
+          .thenApply(r -> r.schedule() == null ? Problems.notFound("no schedule '" + id + "'")
               : Json.ok(render(r.schedule(), Map.of())))
           .exceptionally(this::timeout));
     });
@@ -199,7 +205,7 @@ public final class ScheduleRoutes extends AllDirectives {
 
   private Route remove(String id) {
     return completeWithFuture(entity(id).ask(ScheduleEntity.Delete::new, settings.askTimeout())
-        .thenApply(r -> r.schedule() == null ? Json.notFound("no schedule '" + id + "'")
+        .thenApply(r -> r.schedule() == null ? Problems.notFound("no schedule '" + id + "'")
             : HttpResponse.create().withStatus(StatusCodes.NO_CONTENT))
         .exceptionally(this::timeout));
   }
@@ -262,12 +268,9 @@ public final class ScheduleRoutes extends AllDirectives {
 
   private HttpResponse refusedOrTimeout(Throwable e, org.apache.pekko.http.javadsl.model.StatusCode
       status, String type, String title) {
-    Throwable t = e;
-    while (t.getCause() != null && !(t instanceof StatusReply.ErrorMessage)) {
-      t = t.getCause();
-    }
-    return t instanceof StatusReply.ErrorMessage m
-        ? Json.problem(status, type, title, m.getMessage())
+    StatusReply.ErrorMessage m = Problems.cause(e, StatusReply.ErrorMessage.class);
+    return m != null
+        ? Problems.problem(status, type, title, m.getMessage())
         : timeout(e);
   }
 
@@ -306,7 +309,7 @@ public final class ScheduleRoutes extends AllDirectives {
     if (!e.problems().isEmpty()) {
       extra.put("errors", e.problems());
     }
-    return Json.problem(StatusCodes.BAD_REQUEST, "invalid-schedule", "Invalid schedule",
+    return Problems.problem(StatusCodes.BAD_REQUEST, "invalid-schedule", "Invalid schedule",
         e.getMessage(), extra);
   }
 

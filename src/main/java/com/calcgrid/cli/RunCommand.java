@@ -6,10 +6,10 @@ import com.calcgrid.graph.GraphLimits;
 import com.calcgrid.graph.GraphSpec;
 import com.calcgrid.graph.GraphValidator;
 import com.calcgrid.graph.InvalidGraphException;
-import com.calcgrid.graph.TaskTemplate;
 import com.calcgrid.job.JobStatus;
 import com.calcgrid.job.JobSupervisor;
 import com.calcgrid.job.JobView;
+import com.calcgrid.job.Jobs;
 import com.calcgrid.job.ResultsView;
 import com.typesafe.config.Config;
 import java.nio.file.Files;
@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -68,6 +67,8 @@ public final class RunCommand implements Callable<Integer> {
     overrides.put("calcgrid.management.port", 0);
     overrides.put("pekko.remote.artery.canonical.port", 0);
     overrides.put("pekko.loglevel", "WARNING");
+    // the supervisor of a large graph may take a while to answer its first questions
+    overrides.put("calcgrid.http.ask-timeout", "30s");
     if (slots != null) {
       overrides.put("calcgrid.worker.slots", slots);
     }
@@ -95,20 +96,21 @@ public final class RunCommand implements Callable<Integer> {
 
   private int runJob(CalcGridNode node, GraphSpec graph) throws Exception {
     String id = UUID.randomUUID().toString();
-    int tasks = graph.tasks().stream().mapToInt(TaskTemplate::count).sum();
     Instant started = Instant.now();
-    node.index().recordSubmitted(id, "default", graph.name(), tasks, started)
-        .toCompletableFuture().get(30, TimeUnit.SECONDS);
-    EntityRef<JobSupervisor.Command> job =
-        ClusterSharding.get(node.system()).entityRefFor(JobSupervisor.ENTITY_KEY, id);
-    Duration timeout = Duration.ofSeconds(30);
-    job.<JobSupervisor.Accepted>askWithStatus(r -> new JobSupervisor.Submit(graph, "default", r),
-        timeout).toCompletableFuture().get(60, TimeUnit.SECONDS);
+    Jobs jobs = node.jobs();
+    Jobs.Submitted submitted = jobs.submit(id, "default", graph, null).toCompletableFuture()
+        .get(60, TimeUnit.SECONDS);
+    if (submitted.refused()) {
+      // an embedded node runs this job alone: only limits set below one refuse it
+      System.err.println("calcgrid run: the job was refused: " + submitted.admitted());
+      return 2;
+    }
+    EntityRef<JobSupervisor.Command> job = jobs.job(id);
+    Duration timeout = jobs.askTimeout();
     JobView view;
-    try (Progress progress = quiet ? null : new Progress(graph.name(), tasks)) {
+    try (Progress progress = quiet ? null : new Progress(graph.name(), submitted.taskCount())) {
       while (true) {
-        view = job.ask(JobSupervisor.GetJob::new, timeout).toCompletableFuture()
-            .get(60, TimeUnit.SECONDS).job();
+        view = jobs.view(id).toCompletableFuture().get(60, TimeUnit.SECONDS);
         if (progress != null) {
           progress.update(view.counts());
         }

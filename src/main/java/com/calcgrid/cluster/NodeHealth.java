@@ -49,7 +49,12 @@ public final class NodeHealth implements Extension {
       String reason) {}
 
   /** How often the storage checks run and how long each may take. */
-  public record Settings(Duration interval, Duration timeout) {}
+  public record Settings(Duration interval, Duration timeout) {
+    public static Settings fromConfig(com.typesafe.config.Config config) {
+      return new Settings(config.getDuration("calcgrid.health.probe-interval"),
+          config.getDuration("calcgrid.health.probe-timeout"));
+    }
+  }
 
   /** The last result of one check: when it was reached, and what is wrong (null if nothing). */
   private record Check(boolean ok, String problem, long atNanos) {}

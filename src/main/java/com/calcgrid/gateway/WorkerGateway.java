@@ -1,7 +1,7 @@
 package com.calcgrid.gateway;
 
 import com.calcgrid.api.Authentication;
-import com.calcgrid.api.Json;
+import com.calcgrid.api.Problems;
 import com.calcgrid.api.auth.AccessRole;
 import com.calcgrid.calc.FunctionRegistry;
 import com.calcgrid.pull.Worker;
@@ -83,7 +83,7 @@ public final class WorkerGateway extends AllDirectives {
     return extractWebSocketUpgrade(upgrade -> {
       if (connections.incrementAndGet() > settings.maxConnections()) {
         connections.decrementAndGet();
-        return complete(Json.unavailable("this node already serves "
+        return complete(Problems.unavailable("this node already serves "
             + settings.maxConnections() + " worker connections"
             + " (calcgrid.gateway.max-connections, CALCGRID_GATEWAY_MAX_CONNECTIONS); connect"
             + " to another api node or later", Duration.ofSeconds(5)));

@@ -22,6 +22,15 @@ public record GraphLimits(int maxTasks, int maxTemplates, int maxDepsPerTemplate
 
   public static final GraphLimits DEFAULT = new GraphLimits(2_000_000, 100_000, 10_000);
 
+  /** Reads calcgrid.graph and calcgrid.limits. */
+  public static GraphLimits fromConfig(com.typesafe.config.Config config) {
+    com.typesafe.config.Config graph = config.getConfig("calcgrid.graph");
+    com.typesafe.config.Config sizes = config.getConfig("calcgrid.limits");
+    return new GraphLimits(graph.getInt("max-tasks"), graph.getInt("max-templates"),
+        graph.getInt("max-deps-per-task"), sizes.getInt("max-task-inputs"),
+        sizes.getBytes("max-input-bytes"), sizes.getBytes("max-result-bytes"));
+  }
+
   /** Size limits with the default input and result limits. */
   public GraphLimits(int maxTasks, int maxTemplates, int maxDepsPerTemplate) {
     this(maxTasks, maxTemplates, maxDepsPerTemplate, DEFAULT_MAX_TASK_INPUTS,

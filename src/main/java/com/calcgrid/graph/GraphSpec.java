@@ -11,4 +11,10 @@ import java.util.List;
  * @param name a label for people; not unique
  * @param tasks the task templates in the order posted
  */
-public record GraphSpec(String name, List<TaskTemplate> tasks) implements CborSerializable {}
+public record GraphSpec(String name, List<TaskTemplate> tasks) implements CborSerializable {
+
+  /** Tasks after forEach expansion: what the job will run, and what limits count. */
+  public int taskCount() {
+    return tasks.stream().mapToInt(TaskTemplate::count).sum();
+  }
+}

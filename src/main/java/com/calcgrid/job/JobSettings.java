@@ -1,14 +1,32 @@
 package com.calcgrid.job;
 
+import com.calcgrid.graph.GraphLimits;
 import com.typesafe.config.Config;
+import java.time.Duration;
 
-/** Reads a supervisor's settings and refuses limits that cannot hold. */
-final class JobSettings {
+/**
+ * A job supervisor's tuning, which rarely changes; see calcgrid.job and calcgrid.limits in
+ * application.conf.
+ *
+ * @param maxInFlight hand-outs out plus outcomes not yet written, per job
+ * @param maxLostWorkers workers lost while running one task before it fails
+ * @param maxInputBytes bytes of dependency results one task may receive
+ */
+public record JobSettings(int snapshotEvery, Duration idleAfterFinish, Duration flushDelay,
+    Duration reportGrace, int maxInFlight, int maxLostWorkers, long maxInputBytes) {
+
+  public static final int DEFAULT_MAX_IN_FLIGHT = 2048;
+  public static final int DEFAULT_MAX_LOST_WORKERS = 3;
   /** Room in the stash beyond the hand-outs: offers, timers, membership changes. */
   static final int CONTROL_HEADROOM = 1024;
   private static final long FRAME_MARGIN = 256 * 1024;
 
-  private JobSettings() {}
+  /** Settings with the default limits. */
+  public JobSettings(int snapshotEvery, Duration idleAfterFinish, Duration flushDelay,
+      Duration reportGrace) {
+    this(snapshotEvery, idleAfterFinish, flushDelay, reportGrace, DEFAULT_MAX_IN_FLIGHT,
+        DEFAULT_MAX_LOST_WORKERS, GraphLimits.DEFAULT_MAX_INPUT_BYTES);
+  }
 
   /**
    * Reads calcgrid.job and calcgrid.limits, and checks that what may be out fits what can be
@@ -17,10 +35,10 @@ final class JobSettings {
    *
    * @throws IllegalArgumentException when they do not (the node refuses to start, exit 2)
    */
-  static JobSupervisor.Settings read(Config config) {
+  public static JobSettings fromConfig(Config config) {
     Config job = config.getConfig("calcgrid.job");
     Config limits = config.getConfig("calcgrid.limits");
-    JobSupervisor.Settings s = new JobSupervisor.Settings(job.getInt("snapshot-every"),
+    JobSettings s = new JobSettings(job.getInt("snapshot-every"),
         job.getDuration("idle-after-finish"), job.getDuration("flush-delay"),
         job.getDuration("report-grace"), job.getInt("max-in-flight"),
         job.getInt("max-lost-workers"), limits.getBytes("max-input-bytes"));

@@ -14,6 +14,7 @@ import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntPredicate;
 
 /**
  * The state of one job, laid out for a million tasks: a handful of primitive arrays indexed by
@@ -81,6 +82,72 @@ final class JobState {
   String nodeName(int task) {
     short n = node[task];
     return n < 0 ? null : nodes.get(n);
+  }
+
+  boolean isRunning() {
+    return status == JobStatus.RUNNING;
+  }
+
+  /** Attempts of {@code task} that have ended (0 before its first). */
+  int attempt(int task) {
+    return attempts[task];
+  }
+
+  /** When {@code task}'s last attempt ended, or 0. */
+  long finishedAt(int task) {
+    return finished[task];
+  }
+
+  /** The error of {@code task}'s last failed attempt, or null. */
+  String error(int task) {
+    return errors.get(task);
+  }
+
+  /** Bytes of {@code task}'s stored result (a missing one counts as {@code null}, 4 bytes). */
+  int resultLength(int task) {
+    byte[] r = result[task];
+    return r == null ? 4 : r.length;
+  }
+
+  /** Attempts {@code task}'s template allows. */
+  int maxAttempts(int task) {
+    return graph.template(graph.templateOf(task)).retry().maxAttempts();
+  }
+
+  /** Tasks READY now, 0 unless the job runs: what this job adds to the node's gauge. */
+  int readyCount() {
+    return isEmpty() || !isRunning() ? 0 : counts[TaskStatus.READY.ordinal()];
+  }
+
+  /** Hand-outs are written before they are sent (see {@link DurableDispatchStarted}). */
+  boolean durableDispatch() {
+    return durableDispatch;
+  }
+
+  /**
+   * The next ready task that {@code fits} (null: any), left in the queue; -1 when none.
+   */
+  int nextReady(IntPredicate fits) {
+    return fits == null ? ready.peek(taskStatus) : ready.peek(taskStatus, fits);
+  }
+
+  /** Takes {@link #nextReady} out of the queue. */
+  void takeReady(IntPredicate fits) {
+    if (fits == null) {
+      ready.poll(taskStatus);
+    } else {
+      ready.poll(taskStatus, fits);
+    }
+  }
+
+  /** When the task {@link #takeReady} took last entered the queue ({@link System#nanoTime}). */
+  long readySince() {
+    return ready.polledSince();
+  }
+
+  /** Tasks written as handed out that have not ended: each counts as lost after recovery. */
+  int[] outAndUnfinished() {
+    return out.stream().filter(i -> !statusOf(i).terminal()).toArray();
   }
 
   // ---- events ----

@@ -7,12 +7,14 @@ import com.calcgrid.graph.GraphSpec;
 import com.calcgrid.job.JobEvent.DurableDispatchStarted;
 import com.calcgrid.job.JobEvent.JobCancelled;
 import com.calcgrid.job.JobEvent.JobSubmitted;
+import com.calcgrid.job.JobEvent.Outcome;
 import com.calcgrid.job.JobEvent.TaskOutcome;
 import com.calcgrid.job.JobEvent.TasksDispatched;
 import com.calcgrid.job.JobEvent.TasksFinished;
 import com.calcgrid.job.JobEvent.TasksLost;
+import com.calcgrid.job.index.JobIndex;
+import com.calcgrid.metrics.JobGauges;
 import com.calcgrid.metrics.NodeMetrics;
-import com.calcgrid.pull.RunTasks;
 import com.calcgrid.pull.SlotsOffered;
 import com.calcgrid.pull.TaskFinished;
 import com.calcgrid.pull.Worker;
@@ -157,39 +159,8 @@ public final class JobSupervisor
 
   private enum Idle implements Command { INSTANCE }
 
-  /**
-   * Tuning that rarely changes; see calcgrid.job and calcgrid.limits in application.conf.
-   *
-   * @param maxInFlight hand-outs out plus outcomes not yet written, per job
-   * @param maxLostWorkers workers lost while running one task before it fails
-   * @param maxInputBytes bytes of dependency results one task may receive
-   */
-  public record Settings(int snapshotEvery, Duration idleAfterFinish, Duration flushDelay,
-      Duration reportGrace, int maxInFlight, int maxLostWorkers, long maxInputBytes) {
-
-    public static final int DEFAULT_MAX_IN_FLIGHT = 2048;
-    public static final int DEFAULT_MAX_LOST_WORKERS = 3;
-
-    /** Settings with the default limits. */
-    public Settings(int snapshotEvery, Duration idleAfterFinish, Duration flushDelay,
-        Duration reportGrace) {
-      this(snapshotEvery, idleAfterFinish, flushDelay, reportGrace, DEFAULT_MAX_IN_FLIGHT,
-          DEFAULT_MAX_LOST_WORKERS, com.calcgrid.graph.GraphLimits.DEFAULT_MAX_INPUT_BYTES);
-    }
-
-    /**
-     * Reads calcgrid.job and calcgrid.limits, and checks that what may be out fits what can be
-     * held (see {@link JobSettings#read}).
-     *
-     * @throws IllegalArgumentException when it does not (the node refuses to start, exit 2)
-     */
-    public static Settings fromConfig(com.typesafe.config.Config config) {
-      return JobSettings.read(config);
-    }
-  }
-
   /** Starts sharding for job supervisors on this node. */
-  public static void init(ActorSystem<?> system, JobIndex index, Settings settings,
+  public static void init(ActorSystem<?> system, JobIndex index, JobSettings settings,
       com.fasterxml.jackson.databind.ObjectMapper mapper) {
     ClusterSharding.get(system).init(Entity.of(ENTITY_KEY,
             ctx -> create(ctx.getEntityId(), index, settings, mapper, ctx.getShard()))
@@ -200,7 +171,7 @@ public final class JobSupervisor
    * The supervisor of one job. {@code shard} receives the request to passivate once the job has
    * finished and gone quiet.
    */
-  public static Behavior<Command> create(String jobId, JobIndex index, Settings settings,
+  public static Behavior<Command> create(String jobId, JobIndex index, JobSettings settings,
       com.fasterxml.jackson.databind.ObjectMapper mapper,
       ActorRef<ClusterSharding.ShardCommand> shard) {
     return Behaviors.setup(actx -> Behaviors.withTimers(timers -> new JobSupervisor(jobId, actx,
@@ -212,18 +183,22 @@ public final class JobSupervisor
   private final ActorContext<Command> ctx;
   private final TimerScheduler<Command> timers;
   private final JobIndex index;
-  private final Settings settings;
+  private final JobSettings settings;
   private final JobViews views;
   private final ActorRef<ClusterSharding.ShardCommand> shard;
-  private final Dispatch dispatch;
+  private final HandOuts handOuts;
+  private final OutcomeBuffer outcomes = new OutcomeBuffer();
+  private final Retries retries = new Retries();
+  private final Subscribers subscribers;
   private final NodeMetrics metrics;
+  private final JobGauges gauges;
   /** How long the last write of outcomes took. */
   private long lastWriteNanos;
   /** A flush is on its way to ourselves, behind the reports waiting in the stash. */
   private boolean flushDeferred;
 
   private JobSupervisor(String jobId, ActorContext<Command> ctx, TimerScheduler<Command> timers,
-      JobIndex index, Settings settings, JobViews views,
+      JobIndex index, JobSettings settings, JobViews views,
       ActorRef<ClusterSharding.ShardCommand> shard) {
     super(PersistenceId.of(ENTITY_KEY.name(), jobId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
@@ -235,9 +210,11 @@ public final class JobSupervisor
     this.views = views;
     this.shard = shard;
     this.metrics = NodeMetrics.get(ctx.getSystem());
-    this.dispatch = new Dispatch(jobId, ctx.getSelf(), views, metrics,
+    this.gauges = new JobGauges(metrics);
+    this.subscribers = new Subscribers(views);
+    this.handOuts = new HandOuts(jobId, ctx.getSelf(), views, metrics,
         settings.reportGrace().toMillis(),
-        new Dispatch.Limits(settings.maxInFlight(), settings.maxInputBytes()));
+        new HandOuts.Limits(settings.maxInFlight(), settings.maxInputBytes()));
     ctx.getSystem().receptionist().tell(Receptionist.subscribe(Worker.KEY,
         ctx.messageAdapter(Receptionist.Listing.class,
             l -> new WorkersChanged(l.getServiceInstances(Worker.KEY)))));
@@ -278,14 +255,16 @@ public final class JobSupervisor
     return newSignalHandlerBuilder()
         .onSignal(RecoveryCompleted.instance(), this::onRecovered)
         // recovery after a restart reports the job again
-        .onSignal(PreRestart.instance(), s -> dispatch.unreport())
-        .onSignal(PostStop.instance(), s -> dispatch.unreport())
+        .onSignal(PreRestart.instance(), s -> gauges.unreport())
+        .onSignal(PostStop.instance(), s -> gauges.unreport())
         .build();
   }
 
   private void onRecovered(JobState s) {
     // after a restart (journal failure) what this incarnation handed out is void
-    dispatch.reset();
+    handOuts.reset();
+    outcomes.drain();
+    retries.clear();
     if (s.isEmpty()) {
       return;
     }
@@ -294,13 +273,13 @@ public final class JobSupervisor
       timers.startTimerWithFixedDelay(Sweep.INSTANCE, SWEEP_EVERY);
       ctx.getLog().info("job {} recovered: {} of {} tasks still to run, {} were out", jobId,
           s.unfinishedTasks(), s.taskCount(), s.out.cardinality());
-      dispatch.hold();
+      handOuts.hold();
       ctx.getSelf().tell(Recovered.INSTANCE);
     } else {
       index.recordFinished(jobId, s.status, s.finishedAt);
       timers.startSingleTimer(Idle.INSTANCE, settings.idleAfterFinish());
     }
-    dispatch.report(s);
+    report(s);
   }
 
   @Override
@@ -351,33 +330,33 @@ public final class JobSupervisor
         .onCommand(GetGraph.class, (s, c) -> touched(s, Effect().reply(c.replyTo(), new GraphReply(JobBrowser.graph(s)))))
         .onCommand(Subscribe.class, this::subscribe)
         .onCommand(Unsubscribe.class, (s, c) -> {
-          dispatch.subscribers.remove(c.subscriber());
+          subscribers.remove(c.subscriber());
           return Effect().noReply();
         })
         .onCommand(SubscriberGone.class, (s, c) -> {
-          dispatch.subscribers.remove(c.subscriber());
+          subscribers.remove(c.subscriber());
           return Effect().noReply();
         })
         .onCommand(Wake.class, (s, c) -> Effect().noReply())
         .onCommand(TaskFinished.class, this::taskFinished)
         .onCommand(Flush.class, this::flush)
         .onCommand(RetriesDue.class, (s, c) -> {
-          dispatch.retriesDue(s);
+          retries.queueDue(s);
           scheduleRetries();
-          dispatch.requestWork(s);
-          dispatch.report(s);
+          requestWork(s);
+          report(s);
           return Effect().noReply();
         })
         .onCommand(Recovered.class, this::recovered)
         .onCommand(Sweep.class, (s, c) -> {
           boolean any = false;
-          for (TaskFinished lost : dispatch.overdue()) {
+          for (TaskFinished lost : handOuts.overdue()) {
             any |= buffered(s, lost) != null;
           }
           if (any) {
             flushSoon();
           }
-          dispatch.remindWorkers(s);
+          handOuts.remindWorkers(s, outcomes.size());
           return Effect().noReply();
         })
         .onCommand(Idle.class, (s, c) -> s.status.finished()
@@ -392,8 +371,8 @@ public final class JobSupervisor
           ctx.getLog().info("job {} submitted: {} tasks", jobId, st.taskCount());
           timers.startTimerWithFixedDelay(Sweep.INSTANCE, SWEEP_EVERY);
           metrics.jobSubmitted();
-          dispatch.requestWork(st);
-          dispatch.report(st);
+          requestWork(st);
+          report(st);
         })
         .thenReply(c.replyTo(), st -> StatusReply.success(new Accepted(jobId, true)));
   }
@@ -411,14 +390,14 @@ public final class JobSupervisor
     return Effect().persist(new JobCancelled(System.currentTimeMillis(), c.reason()))
         .thenRun(st -> {
           ctx.getLog().info("job {} cancelled", jobId);
-          dispatch.cancelRunning();
+          handOuts.cancelRunning();
           finished(st);
         })
         .thenReply(c.replyTo(), st -> new CancelReply(true, views.job(st)));
   }
 
   private ReplyEffect<JobEvent, JobState> subscribe(JobState s, Subscribe c) {
-    if (dispatch.subscribers.add(c.subscriber())) {
+    if (subscribers.add(c.subscriber())) {
       ctx.watchWith(c.subscriber(), new SubscriberGone(c.subscriber()));
     }
     JobView view = views.job(s);
@@ -430,17 +409,36 @@ public final class JobSupervisor
   }
 
   private ReplyEffect<JobEvent, JobState> offered(JobState s, SlotsOffered c) {
-    Dispatch.Answer answer = dispatch.offered(s, c);
-    if (answer.refused()) {
+    HandOuts.Answer answer = handOuts.offered(s, c.agent(), c.node(), c.slots(), c.serves(),
+        c.offerId(), outcomes.size(), !subscribers.isEmpty());
+    if (!answer.refused().isEmpty()) {
+      for (TaskOutcome o : answer.refused()) {
+        outcomes.add(o, handOuts.anyOut(), true);
+      }
       flushSoon();
     }
     if (answer.durable() == null) {
-      dispatch.send(s, answer);
+      send(s, answer);
       return Effect().noReply();
     }
     // durable dispatch: the hand-out is in the journal before the worker can start it
     return Effect().persist(new TasksDispatched(System.currentTimeMillis(), c.node(),
-        answer.durable())).thenRun(st -> dispatch.send(st, answer)).thenNoReply();
+        answer.durable())).thenRun(st -> send(st, answer)).thenNoReply();
+  }
+
+  private void send(JobState s, HandOuts.Answer answer) {
+    handOuts.send(answer);
+    report(s);
+    subscribers.started(s, answer.started());
+  }
+
+  private void requestWork(JobState s) {
+    handOuts.requestWork(s, outcomes.size());
+  }
+
+  /** Brings this node's gauges (hosted supervisors, ready tasks) in step with this job. */
+  private void report(JobState s) {
+    gauges.report(!s.isEmpty(), s.readyCount());
   }
 
   /** Writes the outcomes buffered so far with the next message, not in this turn. */
@@ -450,10 +448,10 @@ public final class JobSupervisor
   }
 
   private ReplyEffect<JobEvent, JobState> workerGone(JobState s, WorkerGone c) {
-    Dispatch.Lost lost = dispatch.workerGone(c.worker());
+    HandOuts.Lost lost = handOuts.workerGone(c.worker());
     if (lost == null || s.isEmpty() || s.status != JobStatus.RUNNING) {
       if (!s.isEmpty()) {
-        dispatch.requestWork(s);
+        requestWork(s);
       }
       return Effect().noReply();
     }
@@ -470,7 +468,7 @@ public final class JobSupervisor
    */
   private ReplyEffect<JobEvent, JobState> recovered(JobState s, Recovered c) {
     if (s.status != JobStatus.RUNNING) {
-      dispatch.release();
+      handOuts.release();
       return Effect().noReply();
     }
     long now = System.currentTimeMillis();
@@ -478,7 +476,7 @@ public final class JobSupervisor
     if (!s.durableDispatch) {
       events.add(new DurableDispatchStarted(now));
     }
-    int[] out = s.out.stream().filter(i -> !s.statusOf(i).terminal()).toArray();
+    int[] out = s.outAndUnfinished();
     TasksLost lost = out.length == 0 ? null
         : new TasksLost(now, null, out, settings.maxLostWorkers());
     if (lost != null) {
@@ -487,17 +485,17 @@ public final class JobSupervisor
       events.add(lost);
     }
     if (events.isEmpty()) {
-      dispatch.release();
-      dispatch.requestWork(s);
+      handOuts.release();
+      requestWork(s);
       return Effect().noReply();
     }
     return Effect().persist(events).thenRun(st -> {
-      dispatch.release();
+      handOuts.release();
       if (lost != null) {
         // recovery queued them already
         afterLost(st, lost, false);
       } else {
-        dispatch.requestWork(st);
+        requestWork(st);
       }
     }).thenNoReply();
   }
@@ -505,22 +503,22 @@ public final class JobSupervisor
   private void afterLost(JobState s, TasksLost event, boolean requeue) {
     if (requeue) {
       for (int i : event.tasks()) {
-        if (!dispatch.isPending(i)) {
+        if (!outcomes.holds(i)) {
           s.requeue(i, true);
         }
       }
     }
-    dispatch.publishLost(s, event);
+    subscribers.lost(s, event.tasks(), event.at());
     if (s.status.finished()) {
       finished(s);
     } else {
-      dispatch.requestWork(s);
-      dispatch.report(s);
+      requestWork(s);
+      report(s);
     }
   }
 
   private void scheduleRetries() {
-    long in = dispatch.nextRetryInMillis();
+    long in = retries.nextInMillis();
     if (in >= 0) {
       timers.startSingleTimer(RetriesDue.INSTANCE, Duration.ofMillis(in));
     }
@@ -528,17 +526,17 @@ public final class JobSupervisor
 
   private ReplyEffect<JobEvent, JobState> workersChanged(JobState s, WorkersChanged c) {
     for (ActorRef<Worker> w : c.workers()) {
-      if (dispatch.addWorker(w)) {
+      if (handOuts.addWorker(w)) {
         ctx.watchWith(w, new WorkerGone(w));
       }
     }
-    dispatch.requestWork(s);
+    requestWork(s);
     return Effect().noReply();
   }
 
   private ReplyEffect<JobEvent, JobState> taskFinished(JobState s, TaskFinished f) {
-    Dispatch.FlushWhen when = buffered(s, f);
-    if (when == Dispatch.FlushWhen.NOW && lastWriteNanos > settings.flushDelay().toNanos()) {
+    OutcomeBuffer.FlushWhen when = buffered(s, f);
+    if (when == OutcomeBuffer.FlushWhen.NOW && lastWriteNanos > settings.flushDelay().toNanos()) {
       // The last write was slow, so reports piled up in the stash behind this one: they are
       // handled before a message to ourselves, and one write carries them all. Written at once
       // here, each of them would wait for a write of its own.
@@ -548,27 +546,29 @@ public final class JobSupervisor
       }
       return Effect().noReply();
     }
-    if (when == Dispatch.FlushWhen.NOW) {
+    if (when == OutcomeBuffer.FlushWhen.NOW) {
       // written in this turn rather than after a message to ourselves: a chain waits for it
       timers.cancel(Flush.INSTANCE);
       return flush(s, Flush.INSTANCE);
     }
-    if (when == Dispatch.FlushWhen.SOON) {
+    if (when == OutcomeBuffer.FlushWhen.SOON) {
       timers.startSingleTimer(Flush.INSTANCE, settings.flushDelay());
     }
     return Effect().noReply();
   }
 
   /** Buffers the report's outcome for the next write; null when the report is ignored. */
-  private Dispatch.FlushWhen buffered(JobState s, TaskFinished f) {
-    if (s.status != JobStatus.RUNNING) {
+  private OutcomeBuffer.FlushWhen buffered(JobState s, TaskFinished f) {
+    int i = f.task();
+    if (!s.isRunning() || i < 0 || i >= s.taskCount() || s.statusOf(i).terminal()
+        || outcomes.holds(i) || !handOuts.settle(i, f.dispatchId())) {
       return null;
     }
-    TaskOutcome outcome = dispatch.accept(s, f);
-    if (outcome == null) {
-      return null;
-    }
-    return dispatch.buffer(outcome, s.ready.peek(s.taskStatus) >= 0);
+    Outcome outcome = f.succeeded() ? Outcome.SUCCEEDED
+        : f.permanent() || f.attempt() >= s.maxAttempts(i) ? Outcome.FAILED
+        : Outcome.RETRYING;
+    return outcomes.add(new TaskOutcome(i, f.attempt(), outcome, f.startedAt(), f.finishedAt(),
+        f.node(), f.result(), f.error()), handOuts.anyOut(), s.nextReady(null) >= 0);
   }
 
   /**
@@ -577,15 +577,15 @@ public final class JobSupervisor
    */
   private ReplyEffect<JobEvent, JobState> flush(JobState s, Flush f) {
     flushDeferred = false;
-    List<TaskOutcome> outcomes = dispatch.drain();
-    if (outcomes.isEmpty() || s.status != JobStatus.RUNNING) {
+    List<TaskOutcome> written = outcomes.drain();
+    if (written.isEmpty() || s.status != JobStatus.RUNNING) {
       return Effect().noReply();
     }
-    TasksFinished event = new TasksFinished(System.currentTimeMillis(), outcomes);
+    TasksFinished event = new TasksFinished(System.currentTimeMillis(), written);
     long persistCalled = System.nanoTime();
     return Effect().persist(event).thenRun(st -> {
       lastWriteNanos = System.nanoTime() - persistCalled;
-      metrics.journalWrite(lastWriteNanos, outcomes.size());
+      metrics.journalWrite(lastWriteNanos, written.size());
       afterOutcomes(st, event);
     }).thenNoReply();
   }
@@ -599,10 +599,7 @@ public final class JobSupervisor
         case FAILED -> metrics.taskFailed(runMillis);
         case RETRYING -> {
           metrics.taskRetried(runMillis);
-          long wait = s.graph.template(s.graph.templateOf(o.task())).retry()
-              .backoffAfter(o.attempt(), java.util.concurrent.ThreadLocalRandom.current().nextDouble());
-          // one timer for every retrying task: a timer message each could flood the stash
-          dispatch.retryAfter(o.task(), wait);
+          retries.failed(s, o.task(), o.attempt());
           retrying = true;
         }
       }
@@ -610,12 +607,12 @@ public final class JobSupervisor
     if (retrying) {
       scheduleRetries();
     }
-    dispatch.publishOutcomes(s, event);
+    subscribers.outcomes(s, event.outcomes());
     if (s.status.finished()) {
       finished(s);
     } else {
-      dispatch.requestWork(s);
-      dispatch.report(s);
+      requestWork(s);
+      report(s);
     }
   }
 
@@ -623,8 +620,8 @@ public final class JobSupervisor
     timers.cancel(Sweep.INSTANCE);
     ctx.getLog().info("job {} finished {}", jobId, s.status);
     metrics.jobFinished(s.status.name());
-    dispatch.report(s);
-    dispatch.publishFinished(s);
+    report(s);
+    subscribers.finished(s);
     index.recordFinished(jobId, s.status, s.finishedAt);
     timers.startSingleTimer(Idle.INSTANCE, settings.idleAfterFinish());
   }

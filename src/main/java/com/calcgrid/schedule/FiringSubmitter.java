@@ -6,21 +6,17 @@ import com.calcgrid.graph.GraphParser;
 import com.calcgrid.graph.GraphSpec;
 import com.calcgrid.graph.GraphValidator;
 import com.calcgrid.graph.InvalidGraphException;
-import com.calcgrid.graph.TaskTemplate;
-import com.calcgrid.job.IdempotencyKeys;
-import com.calcgrid.job.JobIndex;
 import com.calcgrid.job.JobStatus;
 import com.calcgrid.job.JobSupervisor;
+import com.calcgrid.job.Jobs;
 import com.calcgrid.job.ScheduledRun;
+import com.calcgrid.job.index.IdempotencyKeys;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 
 /**
  * Submits a firing's job by the steps a {@code POST /api/v1/jobs} with an {@code Idempotency-Key}
@@ -40,28 +36,19 @@ public final class FiringSubmitter {
   private static final String FIRING_SHA = IdempotencyKeys.sha256Hex(
       "calcgrid-schedule-firing".getBytes(StandardCharsets.UTF_8));
 
-  private final ClusterSharding sharding;
-  private final JobIndex index;
+  private final Jobs jobs;
   private final IdempotencyKeys keys;
   private final FunctionRegistry functions;
   private final GraphParser parser;
   private final GraphLimits limits;
-  private final int maxRunningPerTenant;
-  private final int maxRunning;
-  private final Duration askTimeout;
 
-  public FiringSubmitter(ClusterSharding sharding, JobIndex index, IdempotencyKeys keys,
-      FunctionRegistry functions, GraphParser parser, GraphLimits limits,
-      int maxRunningPerTenant, int maxRunning, Duration askTimeout) {
-    this.sharding = sharding;
-    this.index = index;
+  public FiringSubmitter(Jobs jobs, IdempotencyKeys keys, FunctionRegistry functions,
+      GraphParser parser, GraphLimits limits) {
+    this.jobs = jobs;
     this.keys = keys;
     this.functions = functions;
     this.parser = parser;
     this.limits = limits;
-    this.maxRunningPerTenant = maxRunningPerTenant;
-    this.maxRunning = maxRunning;
-    this.askTimeout = askTimeout;
   }
 
   /**
@@ -96,48 +83,38 @@ public final class FiringSubmitter {
     String key = idempotencyKey(schedule, firing.scheduledFor(), firing.kind());
     String id = jobIdFor(tenant, schedule, firing.scheduledFor(), firing.kind());
     ScheduledRun run = new ScheduledRun(schedule, firing.scheduledFor().toEpochMilli());
-    int taskCount = graph.tasks().stream().mapToInt(TaskTemplate::count).sum();
     Instant now = Instant.now();
     // a key stored by an earlier attempt (or, oddly, by a client) is fine: the id is the same
     // a firing's key never expires for its own schedule: its job id does not change with time
     return keys.claim(new IdempotencyKeys.Key(tenant, key, FIRING_SHA, id, now), Instant.EPOCH)
-        .thenCompose(stored -> index.admit(id, tenant, graph.name(), taskCount, now,
-            maxRunningPerTenant, maxRunning, run))
-        .thenCompose(decision -> switch (decision.outcome()) {
-          case TENANT_FULL -> CompletableFuture.completedFuture(new Outcome(Result.TENANT_FULL,
-              id, "tenant '" + tenant + "' already runs " + decision.running()
-                  + " jobs, the most it may run at once (" + decision.limit() + ")"));
-          case CLUSTER_FULL -> CompletableFuture.completedFuture(new Outcome(
-              Result.CLUSTER_FULL, id, "the cluster already runs " + decision.running()
-                  + " jobs, the most it runs at once (" + decision.limit() + ")"));
-          case ADMITTED, ALREADY_LISTED -> job(id).<JobSupervisor.Accepted>askWithStatus(
-                  reply -> new JobSupervisor.Submit(graph, tenant, run, reply), askTimeout)
-              .thenApply(a -> new Outcome(a.created() ? Result.CREATED : Result.EXISTED, id,
-                  null));
+        .thenCompose(stored -> jobs.submit(id, tenant, graph, run))
+        .thenApply(submitted -> switch (submitted.admitted().outcome()) {
+          case TENANT_FULL -> new Outcome(Result.TENANT_FULL, id, "tenant '" + tenant
+              + "' already runs " + submitted.admitted().running() + " jobs, the most it may"
+              + " run at once (" + submitted.admitted().limit() + ")");
+          case CLUSTER_FULL -> new Outcome(Result.CLUSTER_FULL, id, "the cluster already runs "
+              + submitted.admitted().running() + " jobs, the most it runs at once ("
+              + submitted.admitted().limit() + ")");
+          case ADMITTED, ALREADY_LISTED -> new Outcome(
+              submitted.created() ? Result.CREATED : Result.EXISTED, id, null);
         });
   }
 
   /** Whether the job runs: the index says it has ended, or its supervisor says it runs. */
   public CompletionStage<Boolean> isRunning(String jobId) {
-    return index.states(List.of(jobId)).thenCompose(states -> {
+    return jobs.index().states(List.of(jobId)).thenCompose(states -> {
       JobStatus listed = states.get(jobId);
       if (listed == null || listed.finished()) {
         return CompletableFuture.completedFuture(false);
       }
       // the index's end of a job is written shortly after the job's own: ask the job
-      return job(jobId).ask(JobSupervisor.GetJob::new, askTimeout)
-          .thenApply(r -> r.job() != null && !r.job().state().finished());
+      return jobs.view(jobId).thenApply(job -> job != null && !job.state().finished());
     });
   }
 
   /** Cancels the job; done whether it was running or not. */
   public CompletionStage<Void> cancel(String jobId, String reason) {
-    return job(jobId).ask((ActorRef<JobSupervisor.CancelReply> reply) ->
-        new JobSupervisor.Cancel(reason, reply), askTimeout).thenApply(r -> null);
+    return jobs.job(jobId).ask((ActorRef<JobSupervisor.CancelReply> reply) ->
+        new JobSupervisor.Cancel(reason, reply), jobs.askTimeout()).thenApply(r -> null);
   }
-
-  private EntityRef<JobSupervisor.Command> job(String id) {
-    return sharding.entityRefFor(JobSupervisor.ENTITY_KEY, id);
-  }
-
 }

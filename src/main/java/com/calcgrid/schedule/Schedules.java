@@ -4,8 +4,8 @@ import com.calcgrid.calc.FunctionRegistry;
 import com.calcgrid.graph.GraphLimits;
 import com.calcgrid.graph.GraphParser;
 import com.calcgrid.graph.JsonLimits;
-import com.calcgrid.job.IdempotencyKeys;
-import com.calcgrid.job.JobIndex;
+import com.calcgrid.job.Jobs;
+import com.calcgrid.job.index.IdempotencyKeys;
 import com.typesafe.config.Config;
 import java.time.Clock;
 import java.util.concurrent.Executor;
@@ -32,14 +32,13 @@ public final class Schedules {
   }
 
   /** Reads {@code calcgrid.schedules}, {@code calcgrid.graph} and {@code calcgrid.limits}. */
-  public static Schedules start(ActorSystem<?> system, Config config, JobIndex jobs,
+  public static Schedules start(ActorSystem<?> system, Config config, Jobs jobs,
       IdempotencyKeys keys, FunctionRegistry functions, DataSource db, Executor blocking) {
     Config c = config.getConfig("calcgrid.schedules");
     Config graph = config.getConfig("calcgrid.graph");
     GraphLimits graphLimits = new GraphLimits(graph.getInt("max-tasks"),
         graph.getInt("max-templates"), graph.getInt("max-deps-per-task"));
-    JsonLimits json = new JsonLimits(graph.getInt("json.max-nesting-depth"),
-        graph.getInt("json.max-string-length"), graph.getInt("json.max-number-length"));
+    JsonLimits json = JsonLimits.fromConfig(config);
     ScheduleRequest.Limits limits = new ScheduleRequest.Limits(c.getInt("max-per-tenant"),
         c.getDuration("min-interval"), (int) c.getMemorySize("max-graph-bytes").toBytes(),
         c.getDuration("max-catch-up-window"));
@@ -48,11 +47,8 @@ public final class Schedules {
           + "and min-interval at least 1s (cron expressions count in seconds)");
     }
     ScheduleIndex index = new ScheduleIndex(db, blocking);
-    FiringSubmitter submitter = new FiringSubmitter(ClusterSharding.get(system), jobs, keys,
-        functions, new GraphParser(json), graphLimits,
-        config.getInt("calcgrid.limits.max-running-jobs-per-tenant"),
-        config.getInt("calcgrid.limits.max-running-jobs"),
-        config.getDuration("calcgrid.http.ask-timeout"));
+    FiringSubmitter submitter = new FiringSubmitter(jobs, keys, functions,
+        new GraphParser(json), graphLimits);
     ScheduleEntity.init(system, submitter, index, new ScheduleEntity.Settings(
         c.getInt("max-backfill"), c.getDuration("late-tolerance"), c.getDuration("buffer-poll"),
         c.getDuration("retry-delay"), c.getDuration("refuse-after")), Clock.systemUTC());

@@ -22,6 +22,8 @@ import javax.sql.DataSource;
  * not run at all.
  */
 public final class Jdbc {
+  /** SQLSTATE of a duplicate key, in H2 and PostgreSQL alike. */
+  public static final String UNIQUE_VIOLATION = "23505";
   /** The deadline of a unit when none is given. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
 

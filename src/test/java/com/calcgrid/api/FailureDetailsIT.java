@@ -4,10 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.calcgrid.CalcGridNode;
 import com.calcgrid.testing.Api;
 import com.calcgrid.testing.LogCapture;
-import com.calcgrid.testing.TestNodes;
+import com.calcgrid.testing.OneNode;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -16,10 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A 503 caused inside the node tells the client what did not work and a correlation id, never
@@ -35,19 +33,9 @@ class FailureDetailsIT {
   private static final String LARGE = "{\"tasks\": [" + IntStream.range(0, 2000)
       .mapToObj(i -> "{\"id\": \"t" + i + "\", \"fn\": \"util.sum\"}")
       .collect(Collectors.joining(",")) + "]}";
-  private CalcGridNode node;
-  private Api api;
 
-  @BeforeAll
-  void start() throws Exception {
-    node = TestNodes.h2(Map.of("calcgrid.http.ask-timeout", "1ms"));
-    api = new Api(node.httpPort());
-  }
-
-  @AfterAll
-  void stop() throws Exception {
-    node.close();
-  }
+  @RegisterExtension
+  static final OneNode NODE = OneNode.h2(Map.of("calcgrid.http.ask-timeout", "1ms"));
 
   @Test
   void timedOutAsksAre503WithACorrelationIdAndNoInternals() throws Exception {
@@ -56,7 +44,7 @@ class FailureDetailsIT {
       String accepted = null;
       // each submission starts a new supervisor, which takes more than 1 ms to take the graph
       for (int i = 0; i < 10 && unavailable.size() < 3; i++) {
-        HttpResponse<String> r = api.post("/api/v1/jobs", LARGE);
+        HttpResponse<String> r = NODE.api().post("/api/v1/jobs", LARGE);
         if (r.statusCode() == 503) {
           unavailable.add(r);
           accepted = Api.json(r).get("detail").asText().replaceAll(".*accepted as ([^:]+):.*",
@@ -68,7 +56,7 @@ class FailureDetailsIT {
       assertFalse(unavailable.isEmpty(), "no ask timed out in 10 submissions");
       // reads of a job ask its supervisor too
       for (int i = 0; i < 20; i++) {
-        HttpResponse<String> r = api.get("/api/v1/jobs/" + accepted);
+        HttpResponse<String> r = NODE.api().get("/api/v1/jobs/" + accepted);
         if (r.statusCode() == 503) {
           unavailable.add(r);
           break;

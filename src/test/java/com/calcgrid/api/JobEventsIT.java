@@ -5,11 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.calcgrid.CalcGridNode;
 import com.calcgrid.testing.Api;
 import com.calcgrid.testing.EventsClient;
 import com.calcgrid.testing.LogCapture;
-import com.calcgrid.testing.TestNodes;
+import com.calcgrid.testing.OneNode;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
@@ -18,10 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The live event stream of a job over a real WebSocket. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -29,31 +27,21 @@ class JobEventsIT {
   /** Task events: room for a small job; far too little for the 10,000 events of a big one. */
   private static final int BUFFER = 64;
   private static final Duration CLOSE_DELAY = Duration.ofSeconds(2);
-  private CalcGridNode node;
-  private Api api;
 
-  @BeforeAll
-  void start() throws Exception {
-    node = TestNodes.h2(Map.of("calcgrid.http.websocket-buffer", BUFFER,
+  @RegisterExtension
+  static final OneNode NODE = OneNode.h2(Map.of("calcgrid.http.websocket-buffer", BUFFER,
         // the slow client reads nothing until its job ends, over 60 s on a loaded machine: past
         // Pekko's default idle timeout, which resets such a client (JobEventsIdleIT)
         "pekko.http.server.idle-timeout", "10m",
         "calcgrid.http.websocket-close-delay", CLOSE_DELAY.toMillis() + "ms"));
-    api = new Api(node.httpPort());
-  }
-
-  @AfterAll
-  void stop() throws Exception {
-    node.close();
-  }
 
   private WebSocket connect(String jobId, EventsClient client) throws Exception {
-    return client.connect(api, jobId);
+    return client.connect(NODE.api(), jobId);
   }
 
   @Test
   void streamStartsWithASnapshotCarriesTaskEventsAndEndsWithFinished() throws Exception {
-    String id = api.submit("""
+    String id = NODE.api().submit("""
         {"tasks": [
           {"id": "root", "fn": "util.sleep", "params": {"ms": 300, "value": 1}},
           {"id": "leaf", "fn": "util.sleep", "params": {"ms": 20}, "deps": ["root"],
@@ -81,11 +69,11 @@ class JobEventsIT {
   void aSlowClientGetsCoalescedProgressAndStillTheFinalEvent() throws Exception {
     // enough events (about 12 MB) to overflow what the sockets of both ends absorb
     int tasks = 50_000;
-    String id = api.submitGatedFanOut(300, tasks);
+    String id = NODE.api().submitGatedFanOut(300, tasks);
     // reads the snapshot, then nothing until the job is over: ~100,000 events pile up
     EventsClient c = new EventsClient(false);
     WebSocket ws = connect(id, c);
-    api.awaitFinished(id, Duration.ofSeconds(120));
+    NODE.api().awaitFinished(id, Duration.ofSeconds(120));
     c.reading.set(true);
     ws.request(1);
     c.closed.get(60, TimeUnit.SECONDS);
@@ -106,8 +94,8 @@ class JobEventsIT {
   @Test
   void theServerClosesTheSocketTheCloseDelayAfterFinishedUnlessTheClientDoesFirst()
       throws Exception {
-    String id = api.submit("{\"tasks\": [{\"id\": \"a\", \"fn\": \"util.sum\"}]}");
-    api.awaitFinished(id, Duration.ofSeconds(30));
+    String id = NODE.api().submit("{\"tasks\": [{\"id\": \"a\", \"fn\": \"util.sum\"}]}");
+    NODE.api().awaitFinished(id, Duration.ofSeconds(30));
 
     EventsClient waits = new EventsClient(true);
     connect(id, waits);

@@ -10,6 +10,8 @@ import com.calcgrid.calc.FunctionRegistry;
 import com.calcgrid.graph.GraphLimits;
 import com.calcgrid.graph.GraphSpec;
 import com.calcgrid.graph.GraphValidator;
+import com.calcgrid.job.JobSettings;
+import com.calcgrid.job.index.JobIndex;
 import com.calcgrid.pull.RunTasks;
 import com.calcgrid.pull.Serves;
 import com.calcgrid.pull.SlotsOffered;
@@ -66,7 +68,7 @@ class FunctionRoutingTest {
   void fresh() throws Exception {
     db.applySchema();
     kit = EventSourcedBehaviorTestKit.create(testKit.system(), JobSupervisor.create(
-            "route-" + offers, index, new JobSupervisor.Settings(1000, Duration.ofMinutes(1),
+            "route-" + offers, index, new JobSettings(1000, Duration.ofMinutes(1),
                 Duration.ofMillis(5), Duration.ZERO), Json.MAPPER, shard.ref()),
         EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyState(false));
     kit.clear();

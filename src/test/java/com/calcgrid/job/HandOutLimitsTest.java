@@ -1,10 +1,5 @@
 package com.calcgrid.job;
 
-import com.calcgrid.pull.RunTasks;
-import com.calcgrid.pull.SlotsOffered;
-import com.calcgrid.pull.TaskAssignment;
-import com.calcgrid.pull.TaskFinished;
-import com.calcgrid.pull.Worker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,6 +9,13 @@ import com.calcgrid.calc.FunctionRegistry;
 import com.calcgrid.graph.GraphLimits;
 import com.calcgrid.graph.GraphSpec;
 import com.calcgrid.graph.GraphValidator;
+import com.calcgrid.job.JobSettings;
+import com.calcgrid.job.index.JobIndex;
+import com.calcgrid.pull.RunTasks;
+import com.calcgrid.pull.SlotsOffered;
+import com.calcgrid.pull.TaskAssignment;
+import com.calcgrid.pull.TaskFinished;
+import com.calcgrid.pull.Worker;
 import com.calcgrid.store.Database;
 import com.calcgrid.testing.Api;
 import com.typesafe.config.ConfigFactory;
@@ -62,7 +64,7 @@ class HandOutLimitsTest {
     db.applySchema();
     var kit = EventSourcedBehaviorTestKit.<JobSupervisor.Command, JobEvent, JobState>create(
         testKit.system(), JobSupervisor.create("limits-" + (++jobs), index,
-            new JobSupervisor.Settings(1000, Duration.ofMinutes(1), Duration.ofMillis(5),
+            new JobSettings(1000, Duration.ofMinutes(1), Duration.ofMillis(5),
                 Duration.ofMinutes(1), maxInFlight, 3, maxInputBytes), Json.MAPPER, shard.ref()),
         EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyState(false));
     GraphSpec spec = GraphValidator.parseAndValidate(graph.getBytes(StandardCharsets.UTF_8),
@@ -117,7 +119,7 @@ class HandOutLimitsTest {
     }
     Api.await(kit::getState, Duration.ofSeconds(10),
         s -> s.counts[TaskStatus.SUCCEEDED.ordinal()] == 10);
-    assertEquals(90, Dispatch.inputBytes(kit.getState(), 10));
+    assertEquals(90, HandOuts.inputBytes(kit.getState(), 10));
     RunTasks run = offer(kit, 10);
     assertEquals(List.of("c"), ids(run), "b is not handed out");
     JobState s = Api.await(kit::getState, Duration.ofSeconds(10),

@@ -1,10 +1,5 @@
 package com.calcgrid.job;
 
-import com.calcgrid.pull.RunTasks;
-import com.calcgrid.pull.SlotsOffered;
-import com.calcgrid.pull.TaskAssignment;
-import com.calcgrid.pull.TaskFinished;
-import com.calcgrid.pull.Worker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -16,6 +11,13 @@ import com.calcgrid.calc.FunctionRegistry;
 import com.calcgrid.graph.GraphLimits;
 import com.calcgrid.graph.GraphSpec;
 import com.calcgrid.graph.GraphValidator;
+import com.calcgrid.job.JobSettings;
+import com.calcgrid.job.index.JobIndex;
+import com.calcgrid.pull.RunTasks;
+import com.calcgrid.pull.SlotsOffered;
+import com.calcgrid.pull.TaskAssignment;
+import com.calcgrid.pull.TaskFinished;
+import com.calcgrid.pull.Worker;
 import com.calcgrid.store.Database;
 import com.calcgrid.testing.Api;
 import com.typesafe.config.ConfigFactory;
@@ -28,8 +30,8 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.pattern.StatusReply;
-import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit.CommandResultWithReply;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -65,7 +67,7 @@ class JobSupervisorTest {
   void fresh() throws Exception {
     db.applySchema();
     kit = EventSourcedBehaviorTestKit.create(testKit.system(), JobSupervisor.create("job-1", index,
-            new JobSupervisor.Settings(1000, Duration.ofMinutes(1),
+            new JobSettings(1000, Duration.ofMinutes(1),
                 Duration.ofMillis(5), Duration.ZERO), Json.MAPPER, shard.ref()),
         EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyState(false));
     kit.clear();

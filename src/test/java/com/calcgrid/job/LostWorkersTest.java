@@ -1,10 +1,5 @@
 package com.calcgrid.job;
 
-import com.calcgrid.pull.RunTasks;
-import com.calcgrid.pull.SlotsOffered;
-import com.calcgrid.pull.TaskAssignment;
-import com.calcgrid.pull.TaskFinished;
-import com.calcgrid.pull.Worker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -15,19 +10,26 @@ import com.calcgrid.calc.FunctionRegistry;
 import com.calcgrid.graph.GraphLimits;
 import com.calcgrid.graph.GraphSpec;
 import com.calcgrid.graph.GraphValidator;
+import com.calcgrid.job.JobSettings;
+import com.calcgrid.job.index.JobIndex;
+import com.calcgrid.pull.RunTasks;
+import com.calcgrid.pull.SlotsOffered;
+import com.calcgrid.pull.TaskAssignment;
+import com.calcgrid.pull.TaskFinished;
+import com.calcgrid.pull.Worker;
 import com.calcgrid.store.Database;
 import com.calcgrid.testing.Api;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
-import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
@@ -76,7 +78,7 @@ class LostWorkersTest {
     db.applySchema();
     // a new job id per test: workers registered by an earlier test stay with the receptionist
     kit = EventSourcedBehaviorTestKit.create(testKit.system(), JobSupervisor.create(
-            "lost-" + (++jobs), index, new JobSupervisor.Settings(1000, Duration.ofMinutes(1),
+            "lost-" + (++jobs), index, new JobSettings(1000, Duration.ofMinutes(1),
                 Duration.ofMillis(5), Duration.ofMinutes(1)), Json.MAPPER, shard.ref()),
         EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyState(false));
     kit.clear();

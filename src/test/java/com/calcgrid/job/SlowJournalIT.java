@@ -8,6 +8,8 @@ import com.calcgrid.calc.FunctionRegistry;
 import com.calcgrid.graph.GraphLimits;
 import com.calcgrid.graph.GraphSpec;
 import com.calcgrid.graph.GraphValidator;
+import com.calcgrid.job.JobSettings;
+import com.calcgrid.job.index.JobIndex;
 import com.calcgrid.store.Database;
 import com.calcgrid.testing.Api;
 import com.calcgrid.worker.WorkerAgent;
@@ -86,12 +88,12 @@ class SlowJournalIT {
             FunctionRegistry.load(), Json.MAPPER), "worker-" + w);
       }
       // the product's settings (max-in-flight, stash capacity) as the node reads them
-      JobSupervisor.Settings settings = JobSupervisor.Settings.fromConfig(config);
+      JobSettings settings = JobSettings.fromConfig(config);
       assertEquals(16384, config.getInt("pekko.persistence.typed.stash-capacity"));
       TestProbe<ClusterSharding.ShardCommand> shard = testKit.createTestProbe();
       ActorRef<JobSupervisor.Command> job = testKit.spawn(JobSupervisor.create("slow-1",
           new JobIndex(db.dataSource(), Executors.newSingleThreadExecutor()),
-          new JobSupervisor.Settings(1000, Duration.ofMinutes(1), settings.flushDelay(),
+          new JobSettings(1000, Duration.ofMinutes(1), settings.flushDelay(),
               Duration.ofSeconds(5), settings.maxInFlight(), settings.maxLostWorkers(),
               settings.maxInputBytes()), Json.MAPPER, shard.ref()));
       GraphSpec spec = GraphValidator.parseAndValidate(("""

@@ -3,59 +3,52 @@ package com.calcgrid.metrics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.calcgrid.CalcGridNode;
 import com.calcgrid.testing.Api;
 import com.calcgrid.testing.Exposition;
-import com.calcgrid.testing.TestNodes;
+import com.calcgrid.testing.OneNode;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code GET /metrics} on a real node, before and after a small job. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MetricsIT {
   private static final Duration WAIT = Duration.ofSeconds(60);
-  private CalcGridNode node;
-  private Api api;
+
+  @RegisterExtension
+  static final OneNode NODE = OneNode.h2(Map.of("calcgrid.metrics.jobs-refresh", "300ms"));
 
   @BeforeAll
   void start() throws Exception {
     // the job counts are read in the background: often here, so the test need not wait long
-    node = TestNodes.h2(Map.of("calcgrid.metrics.jobs-refresh", "300ms"));
-    api = new Api(node.httpPort());
-  }
-
-  @AfterAll
-  void stop() throws Exception {
-    node.close();
   }
 
   @Test
   void countsTheTasksOfAJobAndSpeaksThePrometheusTextFormat() throws Exception {
-    String id = api.submit("""
+    String id = NODE.api().submit("""
         {"name": "metrics", "tasks": [
           {"id": "a", "fn": "util.sum", "params": {"value": 1}},
           {"id": "b", "fn": "util.sleep", "params": {"ms": 20, "value": 2}, "deps": ["a"],
            "forEach": {"param": "i", "range": [0, 4]}},
           {"id": "c", "fn": "util.sum", "deps": ["b"]}
         ]}""");
-    JsonNode job = api.awaitFinished(id, WAIT);
+    JsonNode job = NODE.api().awaitFinished(id, WAIT);
     assertEquals("SUCCEEDED", job.get("state").asText(), job.toString());
     int tasks = job.get("taskCount").asInt();
     assertEquals(6, tasks);
     // the job index records the end shortly after the journal does
-    Api.await(() -> api.get("/api/v1/jobs?state=SUCCEEDED").body(), WAIT, b -> b.contains(id));
+    Api.await(() -> NODE.api().get("/api/v1/jobs?state=SUCCEEDED").body(), WAIT, b -> b.contains(id));
 
     // ... and /metrics reads the job counts of the index in the background, a moment later
-    Api.await(() -> Exposition.parse(api.get("/metrics").body()), WAIT,
+    Api.await(() -> Exposition.parse(NODE.api().get("/metrics").body()), WAIT,
         m -> m.has("calcgrid_jobs") && m.value("calcgrid_jobs", "state", "SUCCEEDED") >= 1);
-    HttpResponse<String> r = api.get("/metrics");
+    HttpResponse<String> r = NODE.api().get("/metrics");
     assertEquals(200, r.statusCode());
     assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"),
         r.headers().toString());
@@ -80,7 +73,7 @@ class MetricsIT {
     assertEquals(0, m.value("calcgrid_jobs", "state", "RUNNING"));
     assertEquals(0, m.value("calcgrid_tasks_ready"));
     assertEquals(1, m.value("calcgrid_job_supervisors"), "finished, not yet passivated");
-    assertEquals(node.slots(), m.value("calcgrid_worker_slots"));
+    assertEquals(NODE.node().slots(), m.value("calcgrid_worker_slots"));
     assertEquals(0, m.value("calcgrid_worker_slots_busy"));
 
     assertEquals(1, m.value("pekko_cluster_members", "status", "Up"));

@@ -10,9 +10,11 @@ import com.calcgrid.calc.FunctionRegistry;
 import com.calcgrid.graph.GraphLimits;
 import com.calcgrid.graph.GraphParser;
 import com.calcgrid.graph.JsonLimits;
-import com.calcgrid.job.IdempotencyKeys;
-import com.calcgrid.job.JobIndex;
+import com.calcgrid.job.JobSettings;
 import com.calcgrid.job.JobSupervisor;
+import com.calcgrid.job.Jobs;
+import com.calcgrid.job.index.IdempotencyKeys;
+import com.calcgrid.job.index.JobIndex;
 import com.calcgrid.schedule.Firing.Kind;
 import com.calcgrid.schedule.ScheduleEvent.FiringRecorded;
 import com.calcgrid.schedule.ScheduleEvent.ScheduleCreated;
@@ -74,12 +76,12 @@ class ScheduleEntityTest {
     Cluster cluster = Cluster.get(testKit.system());
     cluster.manager().tell(Join.create(cluster.selfMember().address()));
     Api.await(() -> cluster.selfMember().status(), WAIT, s -> s == MemberStatus.up());
-    JobSupervisor.init(testKit.system(), jobs, new JobSupervisor.Settings(100,
+    JobSupervisor.init(testKit.system(), jobs, new JobSettings(100,
         Duration.ofMinutes(1), Duration.ofMillis(5), Duration.ofSeconds(60)), Json.MAPPER);
-    submitter = new FiringSubmitter(ClusterSharding.get(testKit.system()), jobs,
+    submitter = new FiringSubmitter(new Jobs(ClusterSharding.get(testKit.system()), jobs,
+            new Jobs.Settings(Duration.ofSeconds(10), 50, 500)),
         new IdempotencyKeys(db.dataSource(), Executors.newSingleThreadExecutor()),
-        FunctionRegistry.load(), new GraphParser(JsonLimits.DEFAULT), GraphLimits.DEFAULT, 50,
-        500, Duration.ofSeconds(10));
+        FunctionRegistry.load(), new GraphParser(JsonLimits.DEFAULT), GraphLimits.DEFAULT);
   }
 
   @AfterAll

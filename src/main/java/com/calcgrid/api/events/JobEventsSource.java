@@ -1,4 +1,4 @@
-package com.calcgrid.api;
+package com.calcgrid.api.events;
 
 import java.time.Duration;
 import org.apache.pekko.Done;

@@ -1,4 +1,4 @@
-package com.calcgrid.api;
+package com.calcgrid.api.events;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package com.calcgrid.api;
+package com.calcgrid.api.events;
 
 import com.calcgrid.job.JobSupervisor;
 import java.time.Duration;
@@ -29,9 +29,10 @@ final class JobEventsHubs extends AbstractBehavior<JobEventsHubs.Command> {
   record Leave(String jobId, JobEventsOutbox outbox) implements Command {}
 
   /** A hub has no client left after {@code joins} joins. */
-  record Drained(String jobId, ActorRef<Object> hub, long joins) implements Command {}
+  record Drained(String jobId, ActorRef<JobEventsHub.Command> hub, long joins)
+      implements Command {}
 
-  private record Hub(ActorRef<Object> ref, long joins) {}
+  private record Hub(ActorRef<JobEventsHub.Command> ref, long joins) {}
 
   private final Function<String, EntityRef<JobSupervisor.Command>> jobs;
   private final Duration window;
@@ -73,9 +74,9 @@ final class JobEventsHubs extends AbstractBehavior<JobEventsHubs.Command> {
     Hub hub = hubs.get(j.jobId());
     if (hub == null) {
       // a unique name: the job's previous hub may not have stopped yet
-      ActorRef<Object> ref = getContext().spawn(JobEventsHub.create(j.jobId(),
-          jobs.apply(j.jobId()), window, getContext().getSelf()),
-          "job-" + j.jobId() + "-" + started++);
+      ActorRef<JobEventsHub.Command> ref = getContext().<Object>spawn(
+          JobEventsHub.create(j.jobId(), jobs.apply(j.jobId()), window, getContext().getSelf()),
+          "job-" + j.jobId() + "-" + started++).narrow();
       hub = new Hub(ref, 0);
     }
     hubs.put(j.jobId(), new Hub(hub.ref(), hub.joins() + 1));

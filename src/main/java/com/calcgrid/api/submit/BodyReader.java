@@ -1,4 +1,4 @@
-package com.calcgrid.api;
+package com.calcgrid.api.submit;
 
 import java.time.Duration;
 import java.util.concurrent.CompletionException;

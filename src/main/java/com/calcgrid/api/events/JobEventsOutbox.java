@@ -1,4 +1,4 @@
-package com.calcgrid.api;
+package com.calcgrid.api.events;
 
 import java.util.ArrayDeque;
 import java.util.Iterator;

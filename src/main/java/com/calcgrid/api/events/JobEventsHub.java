@@ -1,5 +1,6 @@
-package com.calcgrid.api;
+package com.calcgrid.api.events;
 
+import com.calcgrid.api.Json;
 import com.calcgrid.job.JobSupervisor;
 import com.calcgrid.job.JobUpdate;
 import com.calcgrid.job.JobView;
@@ -30,10 +31,16 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
  * <p>Task events and progress are gathered for up to {@code window} and sent as one
  * {@code tasks} frame and one {@code progress} frame; {@code finished} goes out at once.
  */
-final class JobEventsHub extends AbstractBehavior<Object> {
+final class JobEventsHub extends AbstractBehavior<JobEventsHub.Command> {
 
-  /** What the hub accepts besides the supervisor's {@link JobUpdate}s. */
+  /**
+   * What the hub handles. The supervisor's {@link JobUpdate}s arrive as {@link Update}: the
+   * hub's own reference is the subscriber, so the supervisor watches the hub itself.
+   */
   sealed interface Command {}
+
+  /** An update from the job's supervisor. */
+  private record Update(JobUpdate update) implements Command {}
 
   /** A client of this job; the reply carries the job, or null when there is no such job. */
   record Join(JobEventsOutbox outbox, ActorRef<Joined> replyTo) implements Command {}
@@ -60,7 +67,7 @@ final class JobEventsHub extends AbstractBehavior<Object> {
   private final Duration window;
   private final String jobId;
   private final ActorRef<JobEventsHubs.Command> owner;
-  private final TimerScheduler<Object> timers;
+  private final TimerScheduler<Command> timers;
   private final ActorRef<JobUpdate> self;
   private final Set<JobEventsOutbox> outboxes = new LinkedHashSet<>();
   private final List<Join> waiting = new ArrayList<>();
@@ -81,11 +88,14 @@ final class JobEventsHub extends AbstractBehavior<Object> {
    */
   static Behavior<Object> create(String jobId, EntityRef<JobSupervisor.Command> job,
       Duration window, ActorRef<JobEventsHubs.Command> owner) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(
+    Behavior<Command> hub = Behaviors.setup(ctx -> Behaviors.withTimers(
         t -> new JobEventsHub(ctx, t, jobId, job, window, owner)));
+    return Behaviors.transformMessages(Object.class, hub, pf -> pf
+        .match(Command.class, c -> c)
+        .match(JobUpdate.class, Update::new));
   }
 
-  private JobEventsHub(ActorContext<Object> ctx, TimerScheduler<Object> timers, String jobId,
+  private JobEventsHub(ActorContext<Command> ctx, TimerScheduler<Command> timers, String jobId,
       EntityRef<JobSupervisor.Command> job, Duration window,
       ActorRef<JobEventsHubs.Command> owner) {
     super(ctx);
@@ -94,20 +104,16 @@ final class JobEventsHub extends AbstractBehavior<Object> {
     this.window = window;
     this.owner = owner;
     this.timers = timers;
-    this.self = ctx.getSelf().narrow();
+    this.self = ctx.getSelf().<Object>unsafeUpcast().narrow();
     job.tell(new JobSupervisor.Subscribe(self));
   }
 
   @Override
-  public Receive<Object> createReceive() {
+  public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Join.class, this::onJoin)
         .onMessage(Leave.class, this::onLeave)
-        .onMessage(JobUpdate.Snapshot.class, this::onSnapshot)
-        .onMessage(JobUpdate.Batch.class, this::onBatch)
-        .onMessage(JobUpdate.Finished.class, this::onFinished)
-        .onMessage(JobUpdate.NotFound.class, n -> end(null,
-            Json.text(Map.of("type", "not-found", "jobId", n.jobId()))))
+        .onMessage(Update.class, u -> onUpdate(u.update()))
         .onMessageEquals(Flush.INSTANCE, this::flush)
         .onMessage(SupervisorMoved.class, m -> onSupervisorMoved())
         .onMessageEquals(Resubscribe.INSTANCE, () -> {
@@ -123,7 +129,20 @@ final class JobEventsHub extends AbstractBehavior<Object> {
         .build();
   }
 
-  private Behavior<Object> onJoin(Join j) {
+  private Behavior<Command> onUpdate(JobUpdate update) {
+    if (update instanceof JobUpdate.Snapshot s) {
+      return onSnapshot(s);
+    } else if (update instanceof JobUpdate.Batch b) {
+      return onBatch(b);
+    } else if (update instanceof JobUpdate.Finished f) {
+      return onFinished(f);
+    } else {
+      JobUpdate.NotFound n = (JobUpdate.NotFound) update;
+      return end(null, Json.text(Map.of("type", "not-found", "jobId", n.jobId())));
+    }
+  }
+
+  private Behavior<Command> onJoin(Join j) {
     joins++;
     if (view == null && last == null) {
       waiting.add(j);
@@ -147,13 +166,13 @@ final class JobEventsHub extends AbstractBehavior<Object> {
     j.replyTo().tell(new Joined(view));
   }
 
-  private Behavior<Object> onLeave(Leave l) {
+  private Behavior<Command> onLeave(Leave l) {
     outboxes.remove(l.outbox());
     waiting.removeIf(j -> j.outbox() == l.outbox());
     return checkDrained();
   }
 
-  private Behavior<Object> onSnapshot(JobUpdate.Snapshot s) {
+  private Behavior<Command> onSnapshot(JobUpdate.Snapshot s) {
     timers.cancel(Resubscribe.INSTANCE);
     if (last != null) {
       return this;
@@ -178,7 +197,7 @@ final class JobEventsHub extends AbstractBehavior<Object> {
     return this;
   }
 
-  private Behavior<Object> onBatch(JobUpdate.Batch b) {
+  private Behavior<Command> onBatch(JobUpdate.Batch b) {
     if (last != null || view == null) {
       return this;
     }
@@ -194,7 +213,7 @@ final class JobEventsHub extends AbstractBehavior<Object> {
   }
 
   /** Sends what the window gathered: one {@code tasks} frame, then one {@code progress}. */
-  private Behavior<Object> flush() {
+  private Behavior<Command> flush() {
     timers.cancel(Flush.INSTANCE);
     if (events.isEmpty() && pendingProgress == null) {
       return this;
@@ -221,7 +240,7 @@ final class JobEventsHub extends AbstractBehavior<Object> {
     return this;
   }
 
-  private Behavior<Object> onFinished(JobUpdate.Finished f) {
+  private Behavior<Command> onFinished(JobUpdate.Finished f) {
     if (last != null) {
       return this;
     }
@@ -231,7 +250,7 @@ final class JobEventsHub extends AbstractBehavior<Object> {
   }
 
   /** The job ended or does not exist: every client gets {@code text} last. */
-  private Behavior<Object> end(JobView finalView, String text) {
+  private Behavior<Command> end(JobView finalView, String text) {
     timers.cancel(Resubscribe.INSTANCE);
     if (watched != null) {
       getContext().unwatch(watched);
@@ -249,7 +268,7 @@ final class JobEventsHub extends AbstractBehavior<Object> {
     return checkDrained();
   }
 
-  private Behavior<Object> onSupervisorMoved() {
+  private Behavior<Command> onSupervisorMoved() {
     if (last != null) {
       return this;
     }
@@ -262,7 +281,7 @@ final class JobEventsHub extends AbstractBehavior<Object> {
     return this;
   }
 
-  private Behavior<Object> checkDrained() {
+  private Behavior<Command> checkDrained() {
     if (outboxes.isEmpty() && waiting.isEmpty()) {
       owner.tell(new JobEventsHubs.Drained(jobId, getContext().getSelf(), joins));
     }

@@ -1,4 +1,4 @@
-package com.calcgrid.job;
+package com.calcgrid.job.index;
 
 import com.calcgrid.store.Jdbc;
 import java.nio.ByteBuffer;
@@ -67,7 +67,7 @@ public final class IdempotencyKeys {
         insert(c, key);
         return key;
       } catch (SQLException e) {
-        if (!JobIndex.UNIQUE_VIOLATION.equals(e.getSQLState())) {
+        if (!Jdbc.UNIQUE_VIOLATION.equals(e.getSQLState())) {
           throw e;
         }
         Key earlier = read(c, key.tenant(), key.key());
@@ -83,7 +83,7 @@ public final class IdempotencyKeys {
           return key;
         } catch (SQLException again) {
           Key winner = read(c, key.tenant(), key.key());
-          if (winner == null || !JobIndex.UNIQUE_VIOLATION.equals(again.getSQLState())) {
+          if (winner == null || !Jdbc.UNIQUE_VIOLATION.equals(again.getSQLState())) {
             throw again;
           }
           return winner;

@@ -1,12 +1,12 @@
-package com.calcgrid.api;
+package com.calcgrid.api.submit;
 
+import com.calcgrid.api.Problems;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
-import org.apache.pekko.http.javadsl.model.StatusCodes;
 
 /**
  * The bounded submission queue of one node: at most {@code maxInFlight} submissions are read,
@@ -46,6 +46,12 @@ public final class Admission {
   private final AtomicInteger peak = new AtomicInteger();
   private final Map<String, Integer> perTenant = new ConcurrentHashMap<>();
 
+  /** Reads calcgrid.limits.max-submissions-in-flight and its per-tenant share. */
+  public static Admission fromConfig(com.typesafe.config.Config config) {
+    return new Admission(config.getInt("calcgrid.limits.max-submissions-in-flight"),
+        config.getInt("calcgrid.limits.max-submissions-in-flight-per-tenant"));
+  }
+
   public Admission(int maxInFlight, int maxInFlightPerTenant) {
     if (maxInFlight < 1 || maxInFlightPerTenant < 1) {
       throw new IllegalArgumentException("submission limits must be at least 1");
@@ -66,7 +72,7 @@ public final class Admission {
       return now + 1;
     });
     if (tenantFull[0]) {
-      return new Entry(null, Json.tooManyRequests("too-many-submissions",
+      return new Entry(null, Problems.tooManyRequests("too-many-submissions",
           "Too many submissions in progress",
           "tenant '" + tenant + "' already has " + maxInFlightPerTenant + " submissions in "
               + "progress on this node, the most it may have; retry shortly", RETRY_AFTER));
@@ -75,7 +81,7 @@ public final class Admission {
     if (now > maxInFlight) {
       inFlight.decrementAndGet();
       decrementTenant(tenant);
-      return new Entry(null, Json.unavailable("this node already has " + maxInFlight
+      return new Entry(null, Problems.unavailable("this node already has " + maxInFlight
           + " submissions in progress, the most it takes at once; retry shortly", RETRY_AFTER));
     }
     peak.accumulateAndGet(now, Math::max);

@@ -1,12 +1,13 @@
-package com.calcgrid.job;
+package com.calcgrid.job.index;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.calcgrid.job.JobIndex.Admitted;
-import com.calcgrid.job.JobIndex.Decision;
+import com.calcgrid.job.JobStatus;
+import com.calcgrid.job.index.JobIndex.Admitted;
+import com.calcgrid.job.index.JobIndex.Decision;
 import com.calcgrid.store.Database;
 import com.typesafe.config.ConfigFactory;
 import java.time.Instant;

@@ -1,5 +1,8 @@
-package com.calcgrid.api;
+package com.calcgrid.api.submit;
 
+import com.calcgrid.api.Incidents;
+import com.calcgrid.api.Json;
+import com.calcgrid.api.Problems;
 import com.calcgrid.api.auth.Caller;
 import com.calcgrid.calc.FunctionRegistry;
 import com.calcgrid.graph.GraphLimits;
@@ -7,12 +10,11 @@ import com.calcgrid.graph.GraphParser;
 import com.calcgrid.graph.GraphSpec;
 import com.calcgrid.graph.GraphValidator;
 import com.calcgrid.graph.InvalidGraphException;
-import com.calcgrid.graph.TaskTemplate;
-import com.calcgrid.job.IdempotencyKeys;
-import com.calcgrid.job.JobIndex;
 import com.calcgrid.job.JobStatus;
-import com.calcgrid.job.JobSupervisor;
 import com.calcgrid.job.JobView;
+import com.calcgrid.job.Jobs;
+import com.calcgrid.job.index.IdempotencyKeys;
+import com.typesafe.config.Config;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -24,8 +26,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.regex.Pattern;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -33,7 +33,6 @@ import org.apache.pekko.http.javadsl.model.headers.Location;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
-
 /**
  * {@code POST /api/v1/jobs}: admission (a bounded number of submissions in progress, per node
  * and per tenant), the body read with a size and time limit, validation, the running-jobs
@@ -49,16 +48,18 @@ public final class Submissions extends AllDirectives {
   /**
    * @param bodyTimeout the longest a submission may take to send its body
    * @param maxBody the largest body read, in bytes ({@code calcgrid.http.max-body})
-   * @param maxRunningPerTenant jobs of one tenant that may run at once, cluster-wide
-   * @param maxRunning jobs that may run at once in the whole cluster
    * @param keysKeptFor how long an Idempotency-Key replays its job; after that the key makes
    *     a new one
    */
-  public record Settings(Duration askTimeout, Duration bodyTimeout, long maxBody,
-      int maxRunningPerTenant, int maxRunning, Duration keysKeptFor) {}
+  public record Settings(Duration bodyTimeout, long maxBody, Duration keysKeptFor) {
+    public static Settings fromConfig(Config config) {
+      return new Settings(config.getDuration("calcgrid.limits.body-read-timeout"),
+          config.getBytes("calcgrid.http.max-body"),
+          config.getDuration("calcgrid.idempotency.keep-for"));
+    }
+  }
 
-  private final ClusterSharding sharding;
-  private final JobIndex index;
+  private final Jobs jobs;
   private final IdempotencyKeys keys;
   private final FunctionRegistry functions;
   private final GraphParser parser;
@@ -66,11 +67,9 @@ public final class Submissions extends AllDirectives {
   private final Admission admission;
   private final Settings settings;
 
-  public Submissions(ClusterSharding sharding, JobIndex index, IdempotencyKeys keys,
-      FunctionRegistry functions, GraphParser parser, GraphLimits limits, Admission admission,
-      Settings settings) {
-    this.sharding = sharding;
-    this.index = index;
+  public Submissions(Jobs jobs, IdempotencyKeys keys, FunctionRegistry functions,
+      GraphParser parser, GraphLimits limits, Admission admission, Settings settings) {
+    this.jobs = jobs;
     this.keys = keys;
     this.functions = functions;
     this.parser = parser;
@@ -79,12 +78,12 @@ public final class Submissions extends AllDirectives {
     this.settings = settings;
   }
 
-  Route submit(Caller caller) {
+  public Route submit(Caller caller) {
     return extractRequest(request -> extractMaterializer(mat -> {
       Optional<String> key = request.getHeader("Idempotency-Key").map(h -> h.value().strip());
       if (key.isPresent() && !KEY.matcher(key.get()).matches()) {
         request.discardEntityBytes(mat);
-        return complete(Json.problem(StatusCodes.BAD_REQUEST, "invalid-idempotency-key",
+        return complete(Problems.problem(StatusCodes.BAD_REQUEST, "invalid-idempotency-key",
             "Invalid Idempotency-Key", "an Idempotency-Key is 1 to 200 printable ASCII "
                 + "characters without spaces, such as a UUID"));
       }
@@ -93,10 +92,10 @@ public final class Submissions extends AllDirectives {
       OptionalLong length = request.entity().getContentLengthOption();
       if (length.isPresent() && length.getAsLong() > settings.maxBody()) {
         if (length.getAsLong() > settings.maxBody() + BodyReader.DISCARD) {
-          return complete(HttpApi.tooLarge(settings.maxBody()));
+          return complete(Problems.tooLarge(settings.maxBody()));
         }
         return completeWithFuture(BodyReader.discard(request.entity(), length.getAsLong(),
-            settings.bodyTimeout(), mat).thenApply(n -> HttpApi.tooLarge(settings.maxBody())));
+            settings.bodyTimeout(), mat).thenApply(n -> Problems.tooLarge(settings.maxBody())));
       }
       // the place is taken before the body is read: a refusal costs no memory
       Admission.Entry entry = admission.enter(caller.tenant());
@@ -109,7 +108,7 @@ public final class Submissions extends AllDirectives {
         response = BodyReader.read(request.entity(), settings.maxBody(), settings.bodyTimeout(),
                 mat)
             .thenCompose(body -> body.tooLarge()
-                ? done(HttpApi.tooLarge(settings.maxBody()))
+                ? done(Problems.tooLarge(settings.maxBody()))
                 : accept(caller, key.orElse(null), body.bytes()));
       } catch (RuntimeException e) {
         entry.permit().release();
@@ -148,18 +147,18 @@ public final class Submissions extends AllDirectives {
   private CompletionStage<HttpResponse> replay(Caller caller, IdempotencyKeys.Key earlier,
       String sha, byte[] body) {
     if (!earlier.bodySha256().equals(sha)) {
-      return done(Json.problem(StatusCodes.CONFLICT, "idempotency-key-reused",
+      return done(Problems.problem(StatusCodes.CONFLICT, "idempotency-key-reused",
           "Idempotency-Key reused", "Idempotency-Key '" + earlier.key() + "' was used at "
               + earlier.createdAt() + " with a different request body; use a new key for a "
               + "new submission", Map.of("jobId", earlier.jobId())));
     }
     // the key was stored but its job was not (refused, or the node stopped in between): a job
     // the index does not list was never acknowledged, and its supervisor need not be started
-    return index.tenantOf(earlier.jobId()).thenCompose(listed -> listed.isEmpty()
+    return jobs.index().tenantOf(earlier.jobId()).thenCompose(listed -> listed.isEmpty()
         ? validated(body, graph -> create(caller, earlier.jobId(), graph))
-        : entity(earlier.jobId()).ask(JobSupervisor.GetJob::new, settings.askTimeout())
-            .thenCompose(reply -> reply.job() != null
-                ? done(existing(reply.job()))
+        : jobs.view(earlier.jobId())
+            .thenCompose(job -> job != null
+                ? done(existing(job))
                 : validated(body, graph -> create(caller, earlier.jobId(), graph))));
   }
 
@@ -169,40 +168,26 @@ public final class Submissions extends AllDirectives {
     try {
       graph = GraphValidator.parseAndValidate(parser, body, functions, limits);
     } catch (InvalidGraphException e) {
-      return done(invalid(e));
+      return done(Problems.invalidGraph(e));
     }
     return then.apply(graph);
   }
 
-  static HttpResponse invalid(InvalidGraphException e) {
-    return e.overLimit()
-        ? Json.problem(StatusCodes.UNPROCESSABLE_ENTITY, "graph-too-large", "Graph too large",
-            e.getMessage(), Map.of("errors", e.problems()))
-        : Json.problem(StatusCodes.BAD_REQUEST, "invalid-graph", "Invalid graph",
-            e.getMessage(), Map.of("errors", e.problems()));
-  }
-
   private CompletionStage<HttpResponse> create(Caller caller, String id, GraphSpec graph) {
-    int taskCount = graph.tasks().stream().mapToInt(TaskTemplate::count).sum();
-    Instant now = Instant.now();
-    return index.admit(id, caller.tenant(), graph.name(), taskCount, now,
-            settings.maxRunningPerTenant(), settings.maxRunning())
-        .thenCompose(decision -> switch (decision.outcome()) {
-          case TENANT_FULL -> done(Json.tooManyRequests("too-many-running-jobs",
+    return jobs.submit(id, caller.tenant(), graph, null)
+        .thenCompose(submitted -> switch (submitted.admitted().outcome()) {
+          case TENANT_FULL -> done(Problems.tooManyRequests("too-many-running-jobs",
               "Too many running jobs", "tenant '" + caller.tenant() + "' already runs "
-                  + decision.running() + " jobs, the most it may run at once ("
-                  + decision.limit() + "); retry when one has finished", RUNNING_RETRY_AFTER));
-          case CLUSTER_FULL -> done(Json.tooManyRequests("cluster-full", "Cluster full",
-              "the cluster already runs " + decision.running() + " jobs, the most it runs at "
-                  + "once (" + decision.limit() + "); retry when one has finished",
+                  + submitted.admitted().running() + " jobs, the most it may run at once ("
+                  + submitted.admitted().limit() + "); retry when one has finished",
               RUNNING_RETRY_AFTER));
-          case ADMITTED, ALREADY_LISTED -> entity(id).<JobSupervisor.Accepted>askWithStatus(
-                  reply -> new JobSupervisor.Submit(graph, caller.tenant(), reply),
-                  settings.askTimeout())
-              .thenCompose(accepted -> accepted.created()
-                  ? done(accepted(id, graph.name(), taskCount, now))
-                  : entity(id).ask(JobSupervisor.GetJob::new, settings.askTimeout())
-                      .thenApply(r -> existing(r.job())));
+          case CLUSTER_FULL -> done(Problems.tooManyRequests("cluster-full", "Cluster full",
+              "the cluster already runs " + submitted.admitted().running() + " jobs, the most"
+                  + " it runs at once (" + submitted.admitted().limit() + "); retry when one"
+                  + " has finished", RUNNING_RETRY_AFTER));
+          case ADMITTED, ALREADY_LISTED -> submitted.created()
+              ? done(accepted(id, graph.name(), submitted.taskCount(), submitted.submittedAt()))
+              : jobs.view(id).thenApply(Submissions::existing);
         })
         .exceptionally(e -> Incidents.unavailable("the job could not be stored in time; it "
             + "may still have been accepted as " + id + ": check GET /api/v1/jobs/" + id
@@ -236,12 +221,8 @@ public final class Submissions extends AllDirectives {
 
   /** Failures outside the steps above: the body could not be read. */
   private static HttpResponse failed(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && !(t instanceof BodyReader.TooSlow)) {
-      t = t.getCause();
-    }
-    if (t instanceof BodyReader.TooSlow) {
-      return Json.problem(StatusCodes.REQUEST_TIMEOUT, "body-timeout", "Request body too slow",
+    if (Problems.cause(e, BodyReader.TooSlow.class) != null) {
+      return Problems.problem(StatusCodes.REQUEST_TIMEOUT, "body-timeout", "Request body too slow",
           "the request body did not arrive in time");
     }
     return Incidents.unavailable("the submission could not be completed", e,
@@ -250,9 +231,5 @@ public final class Submissions extends AllDirectives {
 
   private static CompletionStage<HttpResponse> done(HttpResponse response) {
     return CompletableFuture.completedFuture(response);
-  }
-
-  private EntityRef<JobSupervisor.Command> entity(String id) {
-    return sharding.entityRefFor(JobSupervisor.ENTITY_KEY, id);
   }
 }

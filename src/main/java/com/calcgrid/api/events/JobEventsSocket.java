@@ -1,10 +1,11 @@
-package com.calcgrid.api;
+package com.calcgrid.api.events;
 
+import com.calcgrid.api.Incidents;
+import com.calcgrid.api.Problems;
 import com.calcgrid.api.auth.Caller;
 import com.calcgrid.job.JobSupervisor;
 import com.calcgrid.job.JobView;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -35,7 +36,14 @@ public final class JobEventsSocket extends AllDirectives {
    * @param closeDelay how long a socket stays open after its final frame, unless the client
    *     closes it first
    */
-  public record Settings(int buffer, Duration window, Duration closeDelay, Duration askTimeout) {}
+  public record Settings(int buffer, Duration window, Duration closeDelay, Duration askTimeout) {
+    public static Settings fromConfig(com.typesafe.config.Config config) {
+      return new Settings(config.getInt("calcgrid.http.websocket-buffer"),
+          config.getDuration("calcgrid.http.websocket-window"),
+          config.getDuration("calcgrid.http.websocket-close-delay"),
+          config.getDuration("calcgrid.http.ask-timeout"));
+    }
+  }
 
   private final ActorSystem<?> system;
   private final Settings settings;
@@ -53,11 +61,11 @@ public final class JobEventsSocket extends AllDirectives {
    * Upgrades to the job's event stream if the caller may see the job; unknown and foreign jobs
    * get a plain HTTP 404 before any upgrade.
    */
-  Route route(Caller caller, String jobId) {
+  public Route route(Caller caller, String jobId) {
     return parameterOptional("events", events -> {
       boolean progressOnly = events.map("progress"::equals).orElse(false);
       if (events.isPresent() && !progressOnly && !events.get().equals("all")) {
-        return complete(JobRoutes.badParam("events",
+        return complete(Problems.badParam("events",
             "must be 'all' or 'progress', got '" + events.get() + "'"));
       }
       JobEventsOutbox outbox = new JobEventsOutbox(settings.buffer(), !progressOnly);
@@ -71,7 +79,7 @@ public final class JobEventsSocket extends AllDirectives {
           return complete(reply.isFailure()
               ? Incidents.unavailable("the job's supervisor did not answer in time",
                   reply.failed().get(), Duration.ofSeconds(2))
-              : Json.notFound("no job '" + jobId + "'"));
+              : Problems.notFound("no job '" + jobId + "'"));
         }
         Runnable gone = () -> hubs.tell(new JobEventsHubs.Leave(jobId, outbox));
         Source<org.apache.pekko.http.javadsl.model.ws.Message, ?> out = Source.fromGraph(

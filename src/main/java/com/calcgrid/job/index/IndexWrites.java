@@ -1,7 +1,9 @@
-package com.calcgrid.job;
+package com.calcgrid.job.index;
 
-import com.calcgrid.job.JobIndex.Admitted;
-import com.calcgrid.job.JobIndex.Decision;
+import com.calcgrid.job.JobStatus;
+import com.calcgrid.job.ScheduledRun;
+import com.calcgrid.job.index.JobIndex.Admitted;
+import com.calcgrid.job.index.JobIndex.Decision;
 import com.calcgrid.store.Jdbc;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -224,11 +226,11 @@ final class IndexWrites {
 
   private static void finishAll(Connection c, List<Write> batch, List<Runnable> replies)
       throws SQLException {
-    try (PreparedStatement st = c.prepareStatement(JobIndex.FINISH_SQL)) {
+    try (PreparedStatement st = c.prepareStatement(JobRows.FINISH_SQL)) {
       int rows = 0;
       for (Write w : batch) {
         if (w instanceof Finish f) {
-          JobIndex.bindFinish(st, f.id(), f.state(), f.finishedAt());
+          JobRows.bindFinish(st, f.id(), f.state(), f.finishedAt());
           st.addBatch();
           rows++;
           replies.add(() -> f.done().complete(null));
@@ -244,7 +246,7 @@ final class IndexWrites {
       throws SQLException {
     RunningCounts counts = new RunningCounts(c);
     Set<String> listedNow = new HashSet<>();
-    try (PreparedStatement insert = c.prepareStatement(JobIndex.INSERT_SQL)) {
+    try (PreparedStatement insert = c.prepareStatement(JobRows.INSERT_SQL)) {
       int rows = 0;
       for (Write w : batch) {
         if (!(w instanceof Admit a) || expired(a)) {
@@ -252,7 +254,7 @@ final class IndexWrites {
         }
         Decision d = decide(a, listedNow.contains(a.id()) || isListed(c, a), counts);
         if (d.outcome() == Admitted.ADMITTED) {
-          JobIndex.bindInsert(insert, a.id(), a.tenant(), a.name(), a.taskCount(),
+          JobRows.bindInsert(insert, a.id(), a.tenant(), a.name(), a.taskCount(),
               a.submittedAt(), a.scheduled());
           insert.addBatch();
           rows++;
@@ -293,7 +295,7 @@ final class IndexWrites {
   }
 
   private static boolean isListed(Connection c, Admit a) throws SQLException {
-    return JobIndex.count(c, JobIndex.LISTED_SQL, a.id()) > 0;
+    return JobRows.count(c, JobRows.LISTED_SQL, a.id()) > 0;
   }
 
   /** Running jobs, counted once per transaction and kept up to date as rows are admitted. */
@@ -309,7 +311,7 @@ final class IndexWrites {
     int tenant(String tenant) throws SQLException {
       Integer n = byTenant.get(tenant);
       if (n == null) {
-        n = JobIndex.count(c, JobIndex.TENANT_RUNNING_SQL, tenant, JobStatus.RUNNING.name());
+        n = JobRows.count(c, JobRows.TENANT_RUNNING_SQL, tenant, JobStatus.RUNNING.name());
         byTenant.put(tenant, n);
       }
       return n;
@@ -317,7 +319,7 @@ final class IndexWrites {
 
     int all() throws SQLException {
       if (all == null) {
-        all = JobIndex.count(c, JobIndex.RUNNING_SQL, JobStatus.RUNNING.name());
+        all = JobRows.count(c, JobRows.RUNNING_SQL, JobStatus.RUNNING.name());
       }
       return all;
     }
@@ -335,8 +337,8 @@ final class IndexWrites {
           a.done().complete(admitAlone(c, a));
         }
       } else if (w instanceof Finish f) {
-        try (PreparedStatement st = c.prepareStatement(JobIndex.FINISH_SQL)) {
-          JobIndex.bindFinish(st, f.id(), f.state(), f.finishedAt());
+        try (PreparedStatement st = c.prepareStatement(JobRows.FINISH_SQL)) {
+          JobRows.bindFinish(st, f.id(), f.state(), f.finishedAt());
           st.executeUpdate();
         }
         f.done().complete(null);
@@ -353,11 +355,11 @@ final class IndexWrites {
       return d;
     }
     try {
-      JobIndex.insert(c, a.id(), a.tenant(), a.name(), a.taskCount(), a.submittedAt(),
+      JobRows.insert(c, a.id(), a.tenant(), a.name(), a.taskCount(), a.submittedAt(),
           a.scheduled());
       return d;
     } catch (SQLException e) {
-      if (JobIndex.UNIQUE_VIOLATION.equals(e.getSQLState())) {
+      if (Jdbc.UNIQUE_VIOLATION.equals(e.getSQLState())) {
         // listed at the same moment by another node
         return new Decision(Admitted.ALREADY_LISTED, d.running(), d.limit());
       }

@@ -1,11 +1,11 @@
-package com.calcgrid.api;
+package com.calcgrid.api.submit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.calcgrid.CalcGridNode;
-import com.calcgrid.job.IdempotencyKeys;
+import com.calcgrid.job.index.IdempotencyKeys;
 import com.calcgrid.testing.Api;
 import com.calcgrid.testing.TestNodes;
 import com.calcgrid.testing.Tokens;
@@ -22,7 +22,6 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-
 /** {@code Idempotency-Key}: one job per key and body, per tenant, across restarts. */
 class IdempotencyIT {
   private static final Duration WAIT = Duration.ofSeconds(60);

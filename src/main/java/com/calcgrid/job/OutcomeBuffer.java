@@ -1,0 +1,66 @@
+package com.calcgrid.job;
+
+import com.calcgrid.job.JobEvent.TaskOutcome;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Outcomes waiting for the next write, and the rule for when that write goes. Bounded by the
+ * hand-outs a supervisor may have out, never by the size of the graph.
+ */
+final class OutcomeBuffer {
+  /** When to write what {@link #add} holds. */
+  enum FlushWhen { NOW, SOON, ALREADY_QUEUED }
+
+  /** Outcomes one write carries at most before it is written at once. */
+  static final int FULL_BATCH = 1000;
+
+  private List<TaskOutcome> pending = new ArrayList<>();
+  private final Set<Integer> tasks = new HashSet<>();
+  private boolean flushQueued;
+
+  /**
+   * Holds an outcome for the next write. The write waits a moment while other hand-outs are
+   * still out and workers have ready tasks to run, because more outcomes are about to arrive
+   * and one write of many outcomes costs far less than many writes of one. When nothing else is
+   * out (a chain), or nothing is ready (slots are about to idle until this outcome frees its
+   * dependents), it goes at once: then the wait would be time lost on the critical path, and
+   * outcomes that arrive during the write still share the next one.
+   *
+   * @param othersOut other hand-outs are still out on workers
+   * @param readyTasksLeft the job has tasks ready to hand out
+   */
+  FlushWhen add(TaskOutcome o, boolean othersOut, boolean readyTasksLeft) {
+    pending.add(o);
+    tasks.add(o.task());
+    if (pending.size() >= FULL_BATCH || !othersOut || !readyTasksLeft) {
+      flushQueued = true;
+      return FlushWhen.NOW;
+    }
+    if (flushQueued) {
+      return FlushWhen.ALREADY_QUEUED;
+    }
+    flushQueued = true;
+    return FlushWhen.SOON;
+  }
+
+  /** An outcome of {@code task} waits for the write: a second report of it is ignored. */
+  boolean holds(int task) {
+    return tasks.contains(task);
+  }
+
+  int size() {
+    return pending.size();
+  }
+
+  /** Everything held, for one write; the buffer starts empty again. */
+  List<TaskOutcome> drain() {
+    flushQueued = false;
+    List<TaskOutcome> out = pending;
+    pending = new ArrayList<>();
+    tasks.clear();
+    return out;
+  }
+}
