@@ -1,12 +1,9 @@
 package com.calcgrid.calc;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.calcgrid.testing.NodeProcess;
-import com.calcgrid.testing.TestNodes;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -20,35 +17,23 @@ class ExternalFunctionsStartupIT {
 
   @Test
   void aPatternThatCoversBuiltInFunctionsIsRefused() throws Exception {
-    String line = refusedStart(Map.of("CALCGRID_EXTERNAL_FUNCTIONS", "py.*, util.*"));
+    String line = NodeProcess.refusedStart(
+        Map.of("CALCGRID_EXTERNAL_FUNCTIONS", "py.*, util.*"), WAIT);
     assertTrue(line.contains("CALCGRID_EXTERNAL_FUNCTIONS") && line.contains("util.sum")
         && line.contains("served in one place"), line);
   }
 
   @Test
   void aBuiltInNameListedAsExternalIsRefused() throws Exception {
-    String line = refusedStart(Map.of("CALCGRID_EXTERNAL_FUNCTIONS", "risk.var"));
+    String line = NodeProcess.refusedStart(
+        Map.of("CALCGRID_EXTERNAL_FUNCTIONS", "risk.var"), WAIT);
     assertTrue(line.contains("risk.var") && !line.contains("util.sum"), line);
   }
 
   @Test
   void anEntryThatIsNeitherANameNorAPatternIsRefused() throws Exception {
-    String line = refusedStart(Map.of("CALCGRID_EXTERNAL_FUNCTIONS", "py.*,py price"));
+    String line = NodeProcess.refusedStart(
+        Map.of("CALCGRID_EXTERNAL_FUNCTIONS", "py.*,py price"), WAIT);
     assertTrue(line.contains("'py price'"), line);
-  }
-
-  /** Exit code 2, exactly one line from the launcher, no stack trace; returns that line. */
-  private static String refusedStart(Map<String, String> env) throws Exception {
-    try (NodeProcess node = NodeProcess.start(TestNodes.freshDataDir(), env)) {
-      int code = node.awaitExit(WAIT);
-      String output = node.logTail();
-      assertEquals(2, code, output);
-      List<String> lines = output.lines().toList();
-      List<String> verdict = lines.stream().filter(l -> l.startsWith("calcgrid node: ")).toList();
-      assertEquals(1, verdict.size(), output);
-      assertTrue(lines.stream().noneMatch(l -> l.startsWith("\tat ") || l.startsWith("Caused by")
-          || l.startsWith("Exception in thread")), "no stack trace: " + output);
-      return verdict.get(0);
-    }
   }
 }

@@ -9,7 +9,6 @@ import com.calcgrid.testing.Postgres;
 import com.calcgrid.testing.TestNodes;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -44,7 +43,7 @@ class DatabaseStartupIT {
 
   @Test
   void anUnknownUrlSchemeIsRefusedWithExitCode2AndOneLine() throws Exception {
-    String out = refusedStart(Map.of("CALCGRID_DB_URL",
+    String out = NodeProcess.refusedStart(Map.of("CALCGRID_DB_URL",
         "jdbc:mysql://127.0.0.1/calcgrid?password=hunter2"), Duration.ofSeconds(60));
     assertTrue(out.contains("jdbc:mysql") && out.contains("PostgreSQL"), out);
     assertTrue(!out.contains("hunter2"), "the password is not echoed: " + out);
@@ -55,7 +54,7 @@ class DatabaseStartupIT {
     Postgres.Db db = Postgres.freshDatabase();
     long start = System.nanoTime();
     // the default startup-timeout (60s) would be waited for if credentials counted as "not yet"
-    String out = refusedStart(Map.of("CALCGRID_DB_URL", db.url(),
+    String out = NodeProcess.refusedStart(Map.of("CALCGRID_DB_URL", db.url(),
         "CALCGRID_DB_USER", "no_such_role"), Duration.ofSeconds(50));
     assertTrue(out.contains("no_such_role") && out.contains("CALCGRID_DB_USER"), out);
     assertTrue(System.nanoTime() - start < Duration.ofSeconds(50).toNanos());
@@ -65,36 +64,19 @@ class DatabaseStartupIT {
   void aMissingDatabaseIsRefusedWithExitCode2AndOneLine() throws Exception {
     Postgres.Db db = Postgres.freshDatabase();
     String url = db.url().substring(0, db.url().lastIndexOf('/') + 1) + "no_such_database";
-    String out = refusedStart(Map.of("CALCGRID_DB_URL", url, "CALCGRID_DB_USER", db.user()),
-        Duration.ofSeconds(50));
+    String out = NodeProcess.refusedStart(
+        Map.of("CALCGRID_DB_URL", url, "CALCGRID_DB_USER", db.user()), Duration.ofSeconds(50));
     assertTrue(out.contains("no_such_database"), out);
   }
 
   @Test
   void anUnreachableDatabaseIsWaitedForThenRefusedWithExitCode2AndOneLine() throws Exception {
     int nobody = NodeProcess.freePort();
-    String out = refusedStart(Map.of(
+    String out = NodeProcess.refusedStart(Map.of(
         "CALCGRID_DB_URL", "jdbc:postgresql://127.0.0.1:" + nobody + "/calcgrid",
         "CALCGRID_DB_STARTUP_TIMEOUT", "3s"), Duration.ofSeconds(60));
     assertTrue(out.contains("did not answer within 3s")
         && out.contains("CALCGRID_DB_STARTUP_TIMEOUT"), out);
   }
 
-  /**
-   * Starts a node that must refuse to start: exit code 2 within {@code within}, exactly one
-   * line from the launcher that names the problem, and no stack trace. Returns that line.
-   */
-  private static String refusedStart(Map<String, String> env, Duration within) throws Exception {
-    try (NodeProcess node = NodeProcess.start(TestNodes.freshDataDir(), env)) {
-      int code = node.awaitExit(within);
-      String output = node.logTail();
-      assertEquals(2, code, output);
-      List<String> lines = output.lines().toList();
-      List<String> verdict = lines.stream().filter(l -> l.startsWith("calcgrid node: ")).toList();
-      assertEquals(1, verdict.size(), output);
-      assertTrue(lines.stream().noneMatch(l -> l.startsWith("\tat ") || l.startsWith("Caused by")
-          || l.startsWith("Exception in thread")), "no stack trace: " + output);
-      return verdict.get(0);
-    }
-  }
 }

@@ -100,6 +100,30 @@ public final class NodeProcess implements AutoCloseable {
     return process.exitValue();
   }
 
+  /**
+   * Starts a node that must refuse to start: exit code 2 within {@code within}, exactly one
+   * line from the launcher ({@code calcgrid node: ...}) and no stack trace. Returns that line.
+   */
+  public static String refusedStart(Map<String, String> env, Duration within) throws Exception {
+    try (NodeProcess node = start(TestNodes.freshDataDir(), env)) {
+      int code = node.awaitExit(within);
+      String output = node.logTail();
+      if (code != 2) {
+        throw new AssertionError("exit code " + code + ", not 2:\n" + output);
+      }
+      List<String> lines = output.lines().toList();
+      List<String> verdict = lines.stream().filter(l -> l.startsWith("calcgrid node: ")).toList();
+      if (verdict.size() != 1) {
+        throw new AssertionError("not one launcher line but " + verdict.size() + ":\n" + output);
+      }
+      if (lines.stream().anyMatch(l -> l.startsWith("\tat ") || l.startsWith("Caused by")
+          || l.startsWith("Exception in thread"))) {
+        throw new AssertionError("a stack trace:\n" + output);
+      }
+      return verdict.get(0);
+    }
+  }
+
   /** SIGKILL: no shutdown hook, no flush, no goodbye to the cluster. */
   public void kill() throws InterruptedException {
     process.destroyForcibly();
