@@ -22,6 +22,8 @@ import java.util.concurrent.TimeUnit;
 public final class NodeProcess implements AutoCloseable {
   private final Process process;
   private final Path log;
+  /** Kills the process if this JVM ends first. */
+  private final Thread reaper;
   public final String host;
   public final int httpPort;
 
@@ -30,6 +32,10 @@ public final class NodeProcess implements AutoCloseable {
     this.log = log;
     this.host = host;
     this.httpPort = httpPort;
+    // a test JVM that ends (or a test that fails before its try-with-resources holds the node)
+    // must not leave node processes running on into the next tests
+    this.reaper = new Thread(process::destroyForcibly);
+    Runtime.getRuntime().addShutdownHook(reaper);
   }
 
   /** Starts a node on fresh ports with {@code env} on top of the defaults below. */
@@ -164,6 +170,11 @@ public final class NodeProcess implements AutoCloseable {
       if (!process.waitFor(30, TimeUnit.SECONDS)) {
         process.destroyForcibly();
       }
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(reaper);
+    } catch (IllegalStateException shuttingDown) {
+      // the hook runs anyway, on a process already gone
     }
   }
 }

@@ -34,11 +34,17 @@ public final class ThreeNodes implements AutoCloseable {
   /** Starts all three; {@code roles[i]} is node i's CALCGRID_ROLES. */
   public static ThreeNodes start(Postgres.Db db, String... roles) throws Exception {
     ThreeNodes c = new ThreeNodes(db, roles);
-    for (int i = 0; i < 3; i++) {
-      c.launch(i);
+    try {
+      for (int i = 0; i < 3; i++) {
+        c.launch(i);
+      }
+      c.awaitAllReady();
+      return c;
+    } catch (Exception | AssertionError e) {
+      // the caller never gets the cluster to close: stop what was started
+      c.close();
+      throw e;
     }
-    c.awaitAllReady();
-    return c;
   }
 
   public static String host(int i) {
