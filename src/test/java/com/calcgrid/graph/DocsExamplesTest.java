@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.calcgrid.calc.ExternalFunctions;
 import com.calcgrid.calc.FunctionRegistry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -27,7 +28,9 @@ class DocsExamplesTest {
   private static final Path DOCS = Path.of(System.getProperty("user.dir"), "docs");
   private static final Pattern JSON_BLOCK = Pattern.compile("```json\\n(.*?)```", Pattern.DOTALL);
   private static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final FunctionRegistry BUILT_IN = FunctionRegistry.load();
+  /** The built-in functions and, as a node has them by default, external functions py.*. */
+  private static final FunctionRegistry BUILT_IN = FunctionRegistry.load()
+      .withExternal(ExternalFunctions.parse("py.*"));
 
   @Test
   void everyExampleFileIsAValidGraph() throws IOException {
