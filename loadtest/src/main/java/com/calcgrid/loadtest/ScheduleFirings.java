@@ -98,9 +98,16 @@ final class ScheduleFirings {
     }
   }
 
-  /** Milliseconds from each firing in [from, to) to its job's admission, from the listing. */
+  /**
+   * Milliseconds from each firing in [from, to) to its job's admission, from the listing; each
+   * job once. The listing is newest first and firings go on while it is paged, so a job moves
+   * down past a page boundary and is listed again: counted by id. A second job for the same
+   * schedule and firing time would be a doubled firing, which fails the run.
+   */
   private static List<Long> lateness(Client c, Instant from, Instant to) throws Exception {
     List<Long> out = new ArrayList<>();
+    Map<String, String> firingOfJob = new java.util.HashMap<>();
+    java.util.Set<String> firings = new java.util.HashSet<>();
     for (int offset = 0; ; offset += 1000) {
       HttpResponse<String> r = c.get("/api/v1/jobs?limit=1000&offset=" + offset);
       if (r.statusCode() != 200) {
@@ -117,6 +124,13 @@ final class ScheduleFirings {
         if (at.isBefore(from)) {
           older = true;
         } else if (at.isBefore(to)) {
+          String firing = j.path("schedule").asText() + "@" + at;
+          if (firingOfJob.putIfAbsent(j.get("id").asText(), firing) != null) {
+            continue;
+          }
+          if (!firings.add(firing)) {
+            throw new IllegalStateException("two jobs for one firing: " + firing);
+          }
           out.add(Duration.between(at, Instant.parse(j.get("submittedAt").asText())).toMillis());
         }
       }
