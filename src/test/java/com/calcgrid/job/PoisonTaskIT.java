@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * A task that kills whichever node runs it, on a single node that its operator restarts after
  * each death: the supervisor dies with the node each time, and still the deaths are counted
  * (durable dispatch after the first recovery), so the task FAILS within a few restarts with an
- * error that says why, while its independent sibling SUCCEEDED.
+ * error that says why, while the sibling it depends on stays SUCCEEDED, run once.
  */
 class PoisonTaskIT {
   private static final Duration WAIT = Duration.ofSeconds(90);
@@ -33,10 +33,11 @@ class PoisonTaskIT {
     String job;
     int restarts = 0;
     try {
-      // the sibling's success is written long before the poison halts the node
+      // the poison depends on the sibling, so it is handed out only once the sibling's success
+      // is written: each halt then finds a finished task it must neither lose nor run again
       job = node.api().submit("""
           {"name": "poison", "tasks": [
-            {"id": "poison", "fn": "test.halt", "params": {"afterMs": 1500}},
+            {"id": "poison", "fn": "test.halt", "deps": ["sibling"]},
             {"id": "sibling", "fn": "util.sum", "params": {"value": 5}}]}""");
       while (true) {
         JsonNode finished = awaitDeathOrEnd(node, job);

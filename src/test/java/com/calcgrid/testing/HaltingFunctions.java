@@ -8,8 +8,8 @@ import java.util.List;
 
 /**
  * Test only, on the classpath of nodes that tests start: {@code test.halt} stops the node's JVM
- * at once ({@code Runtime.halt}, as a native crash or an out-of-memory kill would), after
- * {@code afterMs}. It exists only in a node whose environment sets
+ * at once ({@code Runtime.halt}, as a native crash or an out-of-memory kill would). A test that
+ * needs something to happen first orders it by dependencies, not by time. It exists only in a node whose environment sets
  * {@code CALCGRID_TEST_HALT_FUNCTION=on}, so no other test's node offers it; the product never
  * ships it.
  */
@@ -28,8 +28,7 @@ public final class HaltingFunctions implements CalcProvider {
     }
 
     @Override
-    public JsonNode apply(CalcInput input) throws InterruptedException {
-      Thread.sleep(input.params().path("afterMs").asLong(0));
+    public JsonNode apply(CalcInput input) {
       Runtime.getRuntime().halt(1);
       throw new IllegalStateException("unreachable");
     }
