@@ -3,17 +3,12 @@ package com.calcgrid.api;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.calcgrid.CalcGridNode;
 import com.calcgrid.testing.Api;
 import com.calcgrid.testing.Exposition;
 import com.calcgrid.testing.NodeProcess;
-import com.calcgrid.testing.TestNodes;
+import com.calcgrid.testing.SeedAndChild;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -27,24 +22,12 @@ class ClusterViewUnreachableIT {
 
   @Test
   void aFrozenMemberIsReportedUnreachableAndItsWorkerWithoutLoad() throws Exception {
-    int remoteA = NodeProcess.freePort();
-    int remoteChild = NodeProcess.freePort();
-    String seed = "pekko://calcgrid@127.0.0.1:" + remoteA;
-    String childAddress = "pekko://calcgrid@127.0.0.1:" + remoteChild;
     // nobody is downed while the test looks at the unreachable member
-    String stable = "pekko.cluster.split-brain-resolver.stable-after = 300s\n";
-    Map<String, Object> overrides = new HashMap<>();
-    overrides.put("pekko.remote.artery.canonical.port", remoteA);
-    overrides.put("pekko.cluster.seed-nodes", List.of(seed));
-    overrides.put("pekko.cluster.split-brain-resolver.stable-after", "300s");
-    Path overlay = Files.createTempFile("calcgrid-child-", ".conf");
-    Files.writeString(overlay, "pekko.cluster.seed-nodes = [\"" + seed + "\"]\n" + stable);
-
-    try (CalcGridNode a = TestNodes.h2(overrides);
-        NodeProcess child = NodeProcess.start(TestNodes.freshDataDir(), Map.of(
-            "CALCGRID_REMOTE_PORT", Integer.toString(remoteChild),
-            "CALCGRID_CONFIG", overlay.toString())).awaitReady(WAIT)) {
-      Api api = new Api(a.httpPort());
+    try (SeedAndChild nodes = SeedAndChild.start(
+        Map.of("pekko.cluster.split-brain-resolver.stable-after", "300s"), Map.of(), WAIT)) {
+      Api api = nodes.seedApi();
+      NodeProcess child = nodes.child;
+      String childAddress = nodes.childAddress;
       Api.await(() -> Api.json(api.get("/api/v1/cluster")), WAIT,
           v -> v.path("members").size() == 2 && loadOf(v, childAddress) != null);
 

@@ -3,16 +3,11 @@ package com.calcgrid.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.calcgrid.CalcGridNode;
 import com.calcgrid.testing.Api;
 import com.calcgrid.testing.NodeProcess;
-import com.calcgrid.testing.TestNodes;
+import com.calcgrid.testing.SeedAndChild;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -27,26 +22,15 @@ class DownedNodeExitIT {
 
   @Test
   void aDownedNodeExitsWithCodeThreeAndSaysWhy() throws Exception {
-    int remoteA = NodeProcess.freePort();
-    int remoteChild = NodeProcess.freePort();
-    String seed = "pekko://calcgrid@127.0.0.1:" + remoteA;
-    Map<String, Object> overrides = new HashMap<>();
-    overrides.put("pekko.remote.artery.canonical.port", remoteA);
-    overrides.put("pekko.cluster.seed-nodes", List.of(seed));
     // authentication is off: the loopback rule alone admits the test as administrator
-    overrides.put("calcgrid.http.admin-without-auth", true);
-    Path overlay = Files.createTempFile("calcgrid-child-", ".conf");
-    Files.writeString(overlay, "pekko.cluster.seed-nodes = [\"" + seed + "\"]\n");
-
-    try (CalcGridNode a = TestNodes.h2(overrides);
-        NodeProcess child = NodeProcess.start(TestNodes.freshDataDir(), Map.of(
-            "CALCGRID_REMOTE_PORT", Integer.toString(remoteChild),
-            "CALCGRID_CONFIG", overlay.toString())).awaitReady(WAIT)) {
-      Api api = new Api(a.httpPort());
+    try (SeedAndChild nodes = SeedAndChild.start(Map.of(),
+        Map.of("calcgrid.http.admin-without-auth", true), WAIT)) {
+      Api api = nodes.seedApi();
+      NodeProcess child = nodes.child;
       Api.await(() -> Api.json(api.get("/api/v1/cluster")), WAIT,
           v -> v.path("members").size() == 2);
 
-      HttpResponse<String> down = api.post("/api/v1/cluster/members/127.0.0.1:" + remoteChild
+      HttpResponse<String> down = api.post("/api/v1/cluster/members/" + nodes.childHostPort
           + "/down", "");
       assertEquals(202, down.statusCode(), down.body());
 
