@@ -41,6 +41,8 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HandOutLimitsTest {
   private final ActorTestKit testKit = ActorTestKit.create(EventSourcedBehaviorTestKit.config()
+      // any free port: a node running on this machine holds the default one
+      .withFallback(ConfigFactory.parseString("pekko.remote.artery.canonical.port = 0"))
       .withFallback(ConfigFactory.parseString("pekko.actor.provider = local"))
       .withFallback(ConfigFactory.parseResources("serialization.conf"))
       .withFallback(ConfigFactory.load()));

@@ -45,6 +45,8 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class JobSupervisorTest {
   private final ActorTestKit testKit = ActorTestKit.create(EventSourcedBehaviorTestKit.config()
+      // any free port: a node running on this machine holds the default one
+      .withFallback(ConfigFactory.parseString("pekko.remote.artery.canonical.port = 0"))
       .withFallback(ConfigFactory.parseResources("serialization.conf"))
       .withFallback(ConfigFactory.load()));
   private final Database db = Database.open(ConfigFactory.parseMap(Map.of(

@@ -55,6 +55,8 @@ import org.junit.jupiter.api.TestInstance;
 class LostWorkersTest {
   // local: the cluster receptionist would list the probe workers only in a formed cluster
   private final ActorTestKit testKit = ActorTestKit.create(EventSourcedBehaviorTestKit.config()
+      // any free port: a node running on this machine holds the default one
+      .withFallback(ConfigFactory.parseString("pekko.remote.artery.canonical.port = 0"))
       .withFallback(ConfigFactory.parseString("pekko.actor.provider = local"))
       .withFallback(ConfigFactory.parseResources("serialization.conf"))
       .withFallback(ConfigFactory.load()));

@@ -54,6 +54,8 @@ class ScheduleEntityTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
 
   private final ActorTestKit testKit = ActorTestKit.create(EventSourcedBehaviorTestKit.config()
+      // any free port: a node running on this machine holds the default one
+      .withFallback(ConfigFactory.parseString("pekko.remote.artery.canonical.port = 0"))
       .withFallback(ConfigFactory.parseMap(Map.of(
           "pekko.actor.provider", "cluster",
           "pekko.remote.artery.canonical.port", 0,
