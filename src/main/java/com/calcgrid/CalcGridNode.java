@@ -204,7 +204,7 @@ public final class CalcGridNode implements AutoCloseable {
 
       // on a node without the scheduler role this starts a proxy that routes to the others
       JobSupervisor.init(system, index, jobSettings, Json.MAPPER);
-      Jobs jobs = new Jobs(ClusterSharding.get(system), index, Jobs.Settings.fromConfig(config));
+      Jobs jobs = new Jobs(system, index, Jobs.Settings.fromConfig(config));
       if (roles.contains(Role.WORKER)) {
         WorkerAgent.Settings worker = WorkerAgent.Settings.fromConfig(config);
         system.systemActorOf(WorkerAgent.create(worker, NodeAddress.of(cluster.selfMember().address()),

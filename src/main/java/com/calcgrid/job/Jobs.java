@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.IntFunction;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.slf4j.Logger;
@@ -52,13 +54,23 @@ public final class Jobs {
   }
 
   private final ClusterSharding sharding;
+  private final ShardHomes homes;
   private final JobIndex index;
   private final Settings settings;
 
-  public Jobs(ClusterSharding sharding, JobIndex index, Settings settings) {
-    this.sharding = sharding;
+  public Jobs(ActorSystem<?> system, JobIndex index, Settings settings) {
+    this.sharding = ClusterSharding.get(system);
+    this.homes = new ShardHomes(system);
     this.index = index;
     this.settings = settings;
+  }
+
+  /**
+   * The id for a new job: the first of {@code candidate(0)}, {@code candidate(1)}, ... whose
+   * supervisor would start on a member that answers now (see {@link ShardHomes}).
+   */
+  public CompletionStage<String> newId(IntFunction<String> candidate) {
+    return homes.choose(candidate);
   }
 
   /** The supervisor of job {@code id}, wherever in the cluster it runs. */

@@ -64,9 +64,10 @@ public final class FiringSubmitter {
   /** The id of the job a firing starts. */
   public static String jobIdFor(String tenant, String schedule, Instant scheduledFor,
       Firing.Kind kind) {
-    // claimed "at" the firing's own instant: the same firing always names the same job
+    // claimed "at" the firing's own instant: the same firing always names the same job (the
+    // schedule records it before submitting, so it is never chosen by where its shard lives)
     return IdempotencyKeys.jobIdFor(tenant, idempotencyKey(schedule, scheduledFor, kind),
-        FIRING_SHA, scheduledFor);
+        FIRING_SHA, scheduledFor, 0);
   }
 
   /** Submits the firing's job; fails only when the cluster did not answer. */

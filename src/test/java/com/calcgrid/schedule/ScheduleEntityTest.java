@@ -80,7 +80,7 @@ class ScheduleEntityTest {
     Api.await(() -> cluster.selfMember().status(), WAIT, s -> s == MemberStatus.up());
     JobSupervisor.init(testKit.system(), jobs, new JobSettings(100,
         Duration.ofMinutes(1), Duration.ofMillis(5), Duration.ofSeconds(60)), Json.MAPPER);
-    submitter = new FiringSubmitter(new Jobs(ClusterSharding.get(testKit.system()), jobs,
+    submitter = new FiringSubmitter(new Jobs(testKit.system(), jobs,
             new Jobs.Settings(Duration.ofSeconds(10), 50, 500)),
         new IdempotencyKeys(db.dataSource(), Executors.newSingleThreadExecutor()),
         FunctionRegistry.load(), new GraphParser(JsonLimits.DEFAULT), GraphLimits.DEFAULT);

@@ -103,48 +103,89 @@ public final class Submissions extends AllDirectives {
         request.discardEntityBytes(mat);
         return complete(entry.refusal());
       }
+      Places places = new Places(caller, entry.permit());
       CompletionStage<HttpResponse> response;
       try {
         response = BodyReader.read(request.entity(), settings.maxBody(), settings.bodyTimeout(),
                 mat)
             .thenCompose(body -> body.tooLarge()
                 ? done(Problems.tooLarge(settings.maxBody()))
-                : accept(caller, key.orElse(null), body.bytes()));
+                : accept(places, key.orElse(null), body.bytes()));
       } catch (RuntimeException e) {
-        entry.permit().release();
+        places.release();
         throw e;
       }
       return completeWithFuture(response.handle((r, e) -> {
-        entry.permit().release();
+        places.release();
         return e == null ? r : failed(e);
       }));
     }));
   }
 
-  private CompletionStage<HttpResponse> accept(Caller caller, String key, byte[] body) {
+  /**
+   * The places one submission holds: first among those being read and validated, then, once it
+   * waits for a supervisor, among those waiting. Both are given back when it is answered.
+   */
+  private final class Places {
+    final Caller caller;
+    private final Admission.Permit reading;
+    private volatile Admission.Permit waiting;
+
+    Places(Caller caller, Admission.Permit reading) {
+      this.caller = caller;
+      this.reading = reading;
+    }
+
+    /** Runs {@code ask} (a supervisor's answer) in a waiting place, or refuses without one. */
+    CompletionStage<HttpResponse> waitFor(
+        java.util.function.Supplier<CompletionStage<HttpResponse>> ask) {
+      if (waiting == null) {
+        Admission.Entry entry = admission.await(caller.tenant());
+        if (entry.refusal() != null) {
+          return done(entry.refusal());
+        }
+        waiting = entry.permit();
+        reading.release();
+      }
+      return ask.get();
+    }
+
+    void release() {
+      reading.release();
+      if (waiting != null) {
+        waiting.release();
+      }
+    }
+  }
+
+  private CompletionStage<HttpResponse> accept(Places places, String key, byte[] body) {
+    Caller caller = places.caller;
     if (key == null) {
-      return validated(body, graph -> create(caller, UUID.randomUUID().toString(), graph));
+      return validated(body, graph -> jobs.newId(choice -> UUID.randomUUID().toString())
+          .thenCompose(id -> create(places, id, graph)));
     }
     String sha = IdempotencyKeys.sha256Hex(body);
     Instant now = Instant.now();
     Instant notBefore = now.minus(settings.keysKeptFor());
     return keys.find(caller.tenant(), key, notBefore).thenCompose(earlier -> {
       if (earlier != null) {
-        return replay(caller, earlier, sha, body);
+        return replay(places, earlier, sha, body);
       }
       return validated(body, graph -> {
-        String id = IdempotencyKeys.jobIdFor(caller.tenant(), key, sha, now);
         // the key is stored before the job: a crash in between leaves a key whose job a retry
         // creates under the same id
-        return keys.claim(new IdempotencyKeys.Key(caller.tenant(), key, sha, id, now), notBefore)
-            .thenCompose(stored -> stored.jobId().equals(id)
-                ? create(caller, id, graph) : replay(caller, stored, sha, body));
+        return jobs.newId(
+                choice -> IdempotencyKeys.jobIdFor(caller.tenant(), key, sha, now, choice))
+            .thenCompose(id -> keys.claim(
+                    new IdempotencyKeys.Key(caller.tenant(), key, sha, id, now), notBefore)
+                .thenCompose(stored -> stored.jobId().equals(id)
+                    ? create(places, id, graph) : replay(places, stored, sha, body)));
       });
     });
   }
 
   /** The key was used before: the same body gets the same job, another body a 409. */
-  private CompletionStage<HttpResponse> replay(Caller caller, IdempotencyKeys.Key earlier,
+  private CompletionStage<HttpResponse> replay(Places places, IdempotencyKeys.Key earlier,
       String sha, byte[] body) {
     if (!earlier.bodySha256().equals(sha)) {
       return done(Problems.problem(StatusCodes.CONFLICT, "idempotency-key-reused",
@@ -155,11 +196,11 @@ public final class Submissions extends AllDirectives {
     // the key was stored but its job was not (refused, or the node stopped in between): a job
     // the index does not list was never acknowledged, and its supervisor need not be started
     return jobs.index().tenantOf(earlier.jobId()).thenCompose(listed -> listed.isEmpty()
-        ? validated(body, graph -> create(caller, earlier.jobId(), graph))
-        : jobs.view(earlier.jobId())
+        ? validated(body, graph -> create(places, earlier.jobId(), graph))
+        : places.waitFor(() -> jobs.view(earlier.jobId())
             .thenCompose(job -> job != null
                 ? done(existing(job))
-                : validated(body, graph -> create(caller, earlier.jobId(), graph))));
+                : validated(body, graph -> create(places, earlier.jobId(), graph)))));
   }
 
   private CompletionStage<HttpResponse> validated(byte[] body,
@@ -173,8 +214,9 @@ public final class Submissions extends AllDirectives {
     return then.apply(graph);
   }
 
-  private CompletionStage<HttpResponse> create(Caller caller, String id, GraphSpec graph) {
-    return jobs.submit(id, caller.tenant(), graph, null)
+  private CompletionStage<HttpResponse> create(Places places, String id, GraphSpec graph) {
+    Caller caller = places.caller;
+    return places.waitFor(() -> jobs.submit(id, caller.tenant(), graph, null)
         .thenCompose(submitted -> switch (submitted.admitted().outcome()) {
           case TENANT_FULL -> done(Problems.tooManyRequests("too-many-running-jobs",
               "Too many running jobs", "tenant '" + caller.tenant() + "' already runs "
@@ -191,7 +233,7 @@ public final class Submissions extends AllDirectives {
         })
         .exceptionally(e -> Incidents.unavailable("the job could not be stored in time; it "
             + "may still have been accepted as " + id + ": check GET /api/v1/jobs/" + id
-            + " before submitting again", e, Duration.ofSeconds(2)));
+            + " before submitting again", e, Duration.ofSeconds(2))));
   }
 
   private static HttpResponse accepted(String id, String name, int taskCount, Instant at) {

@@ -129,12 +129,15 @@ public final class IdempotencyKeys {
   /**
    * The id of the job a tenant's key and body create when the key is claimed at
    * {@code claimedAt}: the same inputs, the same id; the same key claimed again after it
-   * expired, a new id.
+   * expired, a new id. Each {@code choice} gives another id for the same inputs.
    */
   public static String jobIdFor(String tenant, String key, String bodySha256,
-      Instant claimedAt) {
-    byte[] h = sha256(("calcgrid-idempotency\u0000" + tenant + "\u0000" + key + "\u0000"
-        + bodySha256 + "\u0000" + claimedAt.toEpochMilli()).getBytes(StandardCharsets.UTF_8));
+      Instant claimedAt, int choice) {
+    // choice 0 is the id this method always gave; others are alternatives (see Jobs.newId)
+    String seed = "calcgrid-idempotency\u0000" + tenant + "\u0000" + key + "\u0000"
+        + bodySha256 + "\u0000" + claimedAt.toEpochMilli()
+        + (choice == 0 ? "" : "\u0000" + choice);
+    byte[] h = sha256(seed.getBytes(StandardCharsets.UTF_8));
     h[6] = (byte) ((h[6] & 0x0f) | 0x80); // RFC 9562 version 8: custom
     h[8] = (byte) ((h[8] & 0x3f) | 0x80); // RFC 4122 variant
     ByteBuffer b = ByteBuffer.wrap(h);
