@@ -168,6 +168,8 @@ public final class CalcGridNode implements AutoCloseable {
     // checked before anything starts: limits that do not fit refuse the node (exit 2)
     JobSettings jobSettings = JobSettings.fromConfig(config);
     GatewaySettings.fromConfig(config);
+    WorkerAgent.Settings.fromConfig(config);
+    Admission.Settings.fromConfig(config);
     Path dataDir = Path.of(config.getString("calcgrid.data-dir"));
     DatabaseSettings dbSettings = DatabaseSettings.fromConfig(config.getConfig("calcgrid.db"));
     if (dbSettings.dialect() == DatabaseSettings.Dialect.H2) {

@@ -10,8 +10,33 @@ import java.util.List;
  *
  * @param name a label for people; not unique
  * @param tasks the task templates in the order posted
+ * @param priority the class whose work free slots go to first ({@link #PRIORITIES}); jobs
+ *     stored before priorities existed read as {@code batch}
  */
-public record GraphSpec(String name, List<TaskTemplate> tasks) implements CborSerializable {
+public record GraphSpec(String name, List<TaskTemplate> tasks, String priority)
+    implements CborSerializable {
+  /** Priority classes, in the order free slots go to them. */
+  public static final List<String> PRIORITIES = List.of("interactive", "batch");
+  public static final String DEFAULT_PRIORITY = "batch";
+
+  public GraphSpec {
+    priority = priority == null ? DEFAULT_PRIORITY : priority;
+  }
+
+  public GraphSpec(String name, List<TaskTemplate> tasks) {
+    this(name, tasks, DEFAULT_PRIORITY);
+  }
+
+  /** The class's place in {@link #PRIORITIES}: 0 is served first. */
+  public int priorityRank() {
+    return rankOf(priority);
+  }
+
+  /** 0 for the first class of {@link #PRIORITIES}; an unknown class counts as the last. */
+  public static int rankOf(String priority) {
+    int rank = PRIORITIES.indexOf(priority);
+    return rank < 0 ? PRIORITIES.size() - 1 : rank;
+  }
 
   /** Tasks after forEach expansion: what the job will run, and what limits count. */
   public int taskCount() {

@@ -23,7 +23,7 @@ final class SpecReader {
   /** Far above any node's calcgrid.limits.max-result-bytes; the validator checks the node's. */
   static final long MAX_RESULT_BYTES = Integer.MAX_VALUE;
 
-  private static final List<String> TOP = List.of("name", "tasks", "defaults");
+  private static final List<String> TOP = List.of("name", "tasks", "defaults", "priority");
   private static final List<String> DEFAULTS = List.of("retry", "timeoutMs", "estimateMs");
   private static final List<String> TASK =
       List.of("id", "fn", "params", "deps", "forEach", "retry", "timeoutMs", "estimateMs",
@@ -58,6 +58,11 @@ final class SpecReader {
           + "character %d", (int) name.charAt(control), control + 1));
       name = null;
     }
+    String priority = top.string("priority", false, 32);
+    if (priority != null && !GraphSpec.PRIORITIES.contains(priority)) {
+      problems.add("priority", "must be one of " + GraphSpec.PRIORITIES + ", got '" + priority
+          + "'");
+    }
     readDefaults(top);
     List<TaskTemplate> tasks = new ArrayList<>();
     ArrayNode array = top.array("tasks", "a non-empty array of tasks");
@@ -71,7 +76,7 @@ final class SpecReader {
       }
     }
     problems.throwIfAny();
-    return new GraphSpec(name != null ? name : DEFAULT_NAME, List.copyOf(tasks));
+    return new GraphSpec(name != null ? name : DEFAULT_NAME, List.copyOf(tasks), priority);
   }
 
   /** A member or element of the document on the way down, its path built only if needed. */

@@ -178,7 +178,7 @@ final class HandOuts {
       // a worker known to serve none of the ready tasks' functions is left alone until one is
       IntPredicate fits = fits(s, serves.of(w.getKey()));
       if (!w.getValue() && s.nextReady(fits) >= 0) {
-        w.getKey().tell(new RequestWork(jobId, self));
+        w.getKey().tell(new RequestWork(jobId, self, s.tenant, s.graph.spec().priorityRank()));
         w.setValue(Boolean.TRUE);
       }
     }

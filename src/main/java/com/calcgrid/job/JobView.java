@@ -14,6 +14,7 @@ import java.util.Map;
  * @param schedule the id of the schedule whose firing started the job, or null
  * @param scheduledFor that firing's instant, or null
  * @param waiting why READY tasks wait beyond a free slot ("no worker serves py.price"), or null
+ * @param priority the graph's priority class ({@code interactive} or {@code batch})
  */
 public record JobView(
     String id,
@@ -29,4 +30,5 @@ public record JobView(
     String supervisor,
     String schedule,
     Instant scheduledFor,
-    String waiting) implements CborSerializable {}
+    String waiting,
+    String priority) implements CborSerializable {}

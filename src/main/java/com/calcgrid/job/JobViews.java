@@ -32,7 +32,7 @@ final class JobViews {
         instant(s.submittedAt), instant(s.startedAt), instant(s.finishedAt), s.firstError, node,
         s.scheduled == null ? null : s.scheduled.schedule(),
         s.scheduled == null ? null : Instant.ofEpochMilli(s.scheduled.scheduledFor()),
-        unserved.job(s));
+        unserved.job(s), s.graph.spec().priority());
   }
 
   TaskView task(JobState s, int i) {

@@ -1,6 +1,7 @@
 package com.calcgrid.worker;
 
 import com.calcgrid.calc.FunctionRegistry;
+import com.calcgrid.graph.GraphSpec;
 import com.calcgrid.job.JobSupervisor;
 import com.calcgrid.pull.CancelJob;
 import com.calcgrid.pull.GetLoad;
@@ -17,6 +18,7 @@ import com.calcgrid.metrics.NodeMetrics;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -56,14 +58,27 @@ public final class WorkerAgent extends AbstractBehavior<Worker> {
   private record OfferExpired(ActorRef<JobSupervisor.Command> supervisor, long offerId)
       implements Worker {}
 
-  private record Running(TaskAssignment assignment, ActorRef<JobSupervisor.Command> supervisor) {}
+  /**
+   * A task queued or running here.
+   *
+   * @param charge the slot time its tenant was charged when it was handed out ({@link FairShare})
+   */
+  private record Running(TaskAssignment assignment, ActorRef<JobSupervisor.Command> supervisor,
+      Job job, double charge) {}
+
+  /** A supervisor's job as its {@link RequestWork} describes it. */
+  private record Job(String id, String tenant, int rank) {}
+
+  /** Tasks from a supervisor that never asked (its request was lost): batch, no tenant. */
+  private static final Job UNKNOWN_JOB = new Job("", "",
+      GraphSpec.rankOf(GraphSpec.DEFAULT_PRIORITY));
 
   /**
    * Slots lent to one supervisor and not yet answered.
    *
    * @param askedAgain the supervisor sent {@link RequestWork} while this offer was out
    */
-  private record Offer(long id, int credit, String jobId, boolean askedAgain) {}
+  private record Offer(long id, int credit, Job job, boolean askedAgain) {}
 
   /**
    * @param slots how many tasks run at once on this node
@@ -72,22 +87,38 @@ public final class WorkerAgent extends AbstractBehavior<Worker> {
    * @param offerTimeout how long an offer may go unanswered before its slots are lent again:
    *     an offer or its answer can be lost between nodes
    * @param maxResultBytes the largest result a task may return, in bytes of JSON
+   * @param tenantWeights each tenant's share of the slots relative to the others (1 if not
+   *     named)
    */
   public record Settings(int slots, int maxQueue, Duration queueCover, Duration offerTimeout,
-      long maxResultBytes) {
+      long maxResultBytes, Map<String, Double> tenantWeights) {
 
-    /** calcgrid.worker, with the node's resolved slots, and calcgrid.limits.max-result-bytes. */
+    public Settings(int slots, int maxQueue, Duration queueCover, Duration offerTimeout,
+        long maxResultBytes) {
+      this(slots, maxQueue, queueCover, offerTimeout, maxResultBytes, Map.of());
+    }
+
+    /**
+     * calcgrid.worker, with the node's resolved slots, calcgrid.limits.max-result-bytes and
+     * calcgrid.sharing.tenant-weights.
+     */
     public static Settings fromConfig(com.typesafe.config.Config config) {
       com.typesafe.config.Config worker = config.getConfig("calcgrid.worker");
       return new Settings(worker.getInt("slots"), worker.getInt("max-queue"),
           worker.getDuration("queue-cover"), worker.getDuration("offer-timeout"),
-          config.getBytes("calcgrid.limits.max-result-bytes"));
+          config.getBytes("calcgrid.limits.max-result-bytes"),
+          TenantWeights.parse(config.getString("calcgrid.sharing.tenant-weights")));
     }
   }
 
   private final int slots;
   private final Prefetch prefetch;
-  private final ArrayDeque<Running> queued = new ArrayDeque<>();
+  /** Tasks waiting for a slot, one queue per priority class: the first class runs first. */
+  private final List<ArrayDeque<Running>> queued = new ArrayList<>();
+  /** Per priority class: tasks queued or running, and slots lent and not yet answered. */
+  private final int[] busyByRank = new int[GraphSpec.PRIORITIES.size()];
+  private final int[] lentByRank = new int[GraphSpec.PRIORITIES.size()];
+  private final FairShare fair;
   private final String node;
   private final FunctionRegistry functions;
   private final ObjectMapper mapper;
@@ -96,9 +127,10 @@ public final class WorkerAgent extends AbstractBehavior<Worker> {
   private final ActorRef<TaskRunner.Finished> finishedAdapter;
   private final Map<ActorRef<TaskRunner.Command>, Running> running = new HashMap<>();
   private final Map<ActorRef<JobSupervisor.Command>, Offer> offered = new HashMap<>();
-  private final LinkedHashMap<ActorRef<JobSupervisor.Command>, String> waiting =
+  private final LinkedHashMap<ActorRef<JobSupervisor.Command>, Job> waiting =
       new LinkedHashMap<>();
-  private final Map<ActorRef<JobSupervisor.Command>, Boolean> watched = new HashMap<>();
+  /** Every supervisor that asked, and its job. */
+  private final Map<ActorRef<JobSupervisor.Command>, Job> watched = new HashMap<>();
   private int offeredTotal;
   private long nextOfferId;
   private final TimerScheduler<Worker> timers;
@@ -123,6 +155,10 @@ public final class WorkerAgent extends AbstractBehavior<Worker> {
     this.slots = settings.slots();
     this.prefetch = new Prefetch(slots, settings.maxQueue(),
         settings.queueCover().toNanos() / 1e6);
+    this.fair = new FairShare(settings.tenantWeights());
+    for (int rank = 0; rank < busyByRank.length; rank++) {
+      queued.add(new ArrayDeque<>());
+    }
     this.node = node;
     this.functions = functions;
     this.serves = Serves.allExcept(functions.external().patterns());
@@ -151,13 +187,15 @@ public final class WorkerAgent extends AbstractBehavior<Worker> {
   }
 
   private Behavior<Worker> onRequestWork(RequestWork r) {
-    watch(r.supervisor());
+    Job job = new Job(r.jobId(), r.tenant(),
+        Math.max(0, Math.min(busyByRank.length - 1, r.priorityRank())));
+    watch(r.supervisor(), job);
     Offer out = offered.get(r.supervisor());
     if (out == null) {
-      waiting.putIfAbsent(r.supervisor(), r.jobId());
+      await(r.supervisor(), job);
     } else {
       // the offer or its answer may be lost: remember the request for when the offer expires
-      offered.put(r.supervisor(), new Offer(out.id(), out.credit(), out.jobId(), true));
+      offered.put(r.supervisor(), new Offer(out.id(), out.credit(), out.job(), true));
     }
     offer();
     return this;
@@ -169,20 +207,23 @@ public final class WorkerAgent extends AbstractBehavior<Worker> {
     if (current) {
       offered.remove(r.supervisor());
       timers.cancel(r.supervisor());
-      offeredTotal -= out.credit();
+      returnCredit(out);
     }
     // tasks of an expired offer are valid hand-outs all the same: run them (its credit was
     // already returned, so they briefly run beyond what was lent)
+    Job job = watched.getOrDefault(r.supervisor(), UNKNOWN_JOB);
     for (TaskAssignment a : r.tasks()) {
-      queued.add(new Running(a, r.supervisor()));
+      queued.get(job.rank()).add(new Running(a, r.supervisor(), job,
+          fair.handedOut(job.tenant())));
+      busyByRank[job.rank()]++;
     }
     startQueued();
     if (r.moreReady()) {
       if (offered.containsKey(r.supervisor())) {
         Offer newer = offered.get(r.supervisor());
-        offered.put(r.supervisor(), new Offer(newer.id(), newer.credit(), newer.jobId(), true));
+        offered.put(r.supervisor(), new Offer(newer.id(), newer.credit(), newer.job(), true));
       } else {
-        waiting.putIfAbsent(r.supervisor(), r.jobId());
+        await(r.supervisor(), job);
       }
     }
     offer();
@@ -195,20 +236,23 @@ public final class WorkerAgent extends AbstractBehavior<Worker> {
       return this;
     }
     offered.remove(e.supervisor());
-    offeredTotal -= out.credit();
+    returnCredit(out);
     getContext().getLog().debug("offer {} of {} slots to {} expired unanswered", out.id(),
         out.credit(), e.supervisor());
     if (out.askedAgain()) {
-      waiting.putIfAbsent(e.supervisor(), out.jobId());
+      await(e.supervisor(), out.job());
     }
     offer();
     return this;
   }
 
-  /** Fills free slots from the queue, oldest first. */
+  /** Fills free slots from the queues: the first priority class first, each oldest first. */
   private void startQueued() {
-    while (running.size() < slots && !queued.isEmpty()) {
-      Running run = queued.poll();
+    while (running.size() < slots) {
+      Running run = nextQueued();
+      if (run == null) {
+        return;
+      }
       ActorRef<TaskRunner.Command> runner = getContext().spawnAnonymous(
           Behaviors.supervise(TaskRunner.create(run.assignment(), functions, calcExecutor, mapper,
               maxResultBytes, finishedAdapter)).onFailure(SupervisorStrategy.stop()));
@@ -220,7 +264,12 @@ public final class WorkerAgent extends AbstractBehavior<Worker> {
   private Behavior<Worker> onRunnerFinished(RunnerFinished m) {
     TaskRunner.Finished f = m.finished();
     Running run = removeRunning(f.assignment());
-    prefetch.ran((f.finishedNanos() - f.startedNanos()) / 1e6);
+    long nanos = f.finishedNanos() - f.startedNanos();
+    prefetch.ran(nanos / 1e6);
+    if (run != null) {
+      fair.finished(run.job().tenant(), run.charge(), nanos);
+      busyByRank[run.job().rank()]--;
+    }
     startQueued();
     if (run != null) {
       run.supervisor().tell(new TaskFinished(f.assignment().task(),
@@ -235,6 +284,7 @@ public final class WorkerAgent extends AbstractBehavior<Worker> {
   private Behavior<Worker> onRunnerStopped(RunnerStopped m) {
     Running run = running.remove(m.runner());
     if (run != null) {
+      dropped(run);
       long now = System.currentTimeMillis();
       run.supervisor().tell(new TaskFinished(run.assignment().task(),
           run.assignment().attempt(), run.assignment().dispatchId(), false, null,
@@ -263,12 +313,19 @@ public final class WorkerAgent extends AbstractBehavior<Worker> {
       if (e.getValue().assignment().jobId().equals(c.jobId())) {
         getContext().unwatch(e.getKey());
         e.getKey().tell(TaskRunner.Cancel.INSTANCE);
+        dropped(e.getValue());
         return true;
       }
       return false;
     });
-    waiting.values().removeIf(c.jobId()::equals);
-    queued.removeIf(q -> q.assignment().jobId().equals(c.jobId()));
+    waiting.values().removeIf(j -> {
+      if (j.id().equals(c.jobId())) {
+        fair.stopsAsking(j.tenant());
+        return true;
+      }
+      return false;
+    });
+    dropQueued(q -> q.assignment().jobId().equals(c.jobId()));
     startQueued();
     offer();
     return this;
@@ -276,43 +333,128 @@ public final class WorkerAgent extends AbstractBehavior<Worker> {
 
   private Behavior<Worker> onSupervisorGone(SupervisorGone g) {
     watched.remove(g.supervisor());
-    waiting.remove(g.supervisor());
+    Job waited = waiting.remove(g.supervisor());
+    if (waited != null) {
+      fair.stopsAsking(waited.tenant());
+    }
     Offer out = offered.remove(g.supervisor());
-    offeredTotal -= out == null ? 0 : out.credit();
+    if (out != null) {
+      returnCredit(out);
+    }
     timers.cancel(g.supervisor());
     // nobody would take the outcomes: the job's new supervisor hands them out again
-    queued.removeIf(q -> q.supervisor().equals(g.supervisor()));
+    dropQueued(q -> q.supervisor().equals(g.supervisor()));
     offer();
     return this;
   }
 
   private Behavior<Worker> onGetLoad(GetLoad g) {
-    g.replyTo().tell(new Load(node, slots, running.size(), queued.size(), waiting.size()));
+    g.replyTo().tell(new Load(node, slots, running.size(), queuedCount(), waiting.size()));
     return this;
   }
 
-  /** Lends free capacity to waiting supervisors, an equal share each, in arrival order. */
+  /**
+   * Lends free capacity to waiting supervisors: the first priority class first, then the tenant
+   * furthest behind its share ({@link FairShare}), then the job that asked first. A class sees
+   * only its own work and that of the classes before it, so interactive work is lent slots
+   * however full the queue is of batch work, and its tasks run before the queued batch tasks:
+   * it waits for at most one batch task to finish, never for the queue.
+   */
   private void offer() {
-    int free = slots + prefetch.depth() - running.size() - queued.size() - offeredTotal;
-    while (free > 0 && !waiting.isEmpty()) {
-      Iterator<Map.Entry<ActorRef<JobSupervisor.Command>, String>> it =
-          waiting.entrySet().iterator();
-      Map.Entry<ActorRef<JobSupervisor.Command>, String> next = it.next();
+    while (!waiting.isEmpty()) {
+      Map.Entry<ActorRef<JobSupervisor.Command>, Job> next = null;
+      for (Map.Entry<ActorRef<JobSupervisor.Command>, Job> w : waiting.entrySet()) {
+        if (free(w.getValue().rank()) > 0 && (next == null || before(w.getValue(),
+            next.getValue()))) {
+          next = w;
+        }
+      }
+      if (next == null) {
+        break;
+      }
       ActorRef<JobSupervisor.Command> supervisor = next.getKey();
+      Job job = next.getValue();
+      int free = free(job.rank());
       int share = Math.max(1, free / waiting.size());
-      it.remove();
+      waiting.remove(supervisor);
+      fair.stopsAsking(job.tenant());
       long id = nextOfferId++;
-      offered.put(supervisor, new Offer(id, share, next.getValue(), false));
+      offered.put(supervisor, new Offer(id, share, job, false));
       offeredTotal += share;
-      free -= share;
+      lentByRank[job.rank()] += share;
+      fair.lent(job.tenant(), share);
       timers.startSingleTimer(supervisor, new OfferExpired(supervisor, id), offerTimeout);
       supervisor.tell(new SlotsOffered(share, getContext().getSelf(), node, id, serves));
     }
     metrics.workerLoad(running.size(), offeredTotal, waiting.size());
   }
 
-  private void watch(ActorRef<JobSupervisor.Command> supervisor) {
-    if (watched.putIfAbsent(supervisor, Boolean.TRUE) == null) {
+  /** The supervisor waits for slots (once, however often it asks). */
+  private void await(ActorRef<JobSupervisor.Command> supervisor, Job job) {
+    if (waiting.putIfAbsent(supervisor, job) == null) {
+      fair.asks(job.tenant());
+    }
+  }
+
+  /** Slots and queue places not taken by work of this class or of the classes before it. */
+  private int free(int rank) {
+    int taken = 0;
+    for (int r = 0; r <= rank; r++) {
+      taken += busyByRank[r] + lentByRank[r];
+    }
+    return slots + prefetch.depth() - taken;
+  }
+
+  private boolean before(Job a, Job b) {
+    if (a.rank() != b.rank()) {
+      return a.rank() < b.rank();
+    }
+    return fair.virtualTime(a.tenant()) < fair.virtualTime(b.tenant());
+  }
+
+  private void returnCredit(Offer out) {
+    offeredTotal -= out.credit();
+    lentByRank[out.job().rank()] -= out.credit();
+    fair.returned(out.job().tenant(), out.credit());
+  }
+
+  private Running nextQueued() {
+    for (ArrayDeque<Running> q : queued) {
+      if (!q.isEmpty()) {
+        return q.poll();
+      }
+    }
+    return null;
+  }
+
+  private int queuedCount() {
+    int n = 0;
+    for (ArrayDeque<Running> q : queued) {
+      n += q.size();
+    }
+    return n;
+  }
+
+  private void dropQueued(java.util.function.Predicate<Running> which) {
+    for (ArrayDeque<Running> q : queued) {
+      q.removeIf(run -> {
+        if (which.test(run)) {
+          dropped(run);
+          return true;
+        }
+        return false;
+      });
+    }
+  }
+
+  /** A task that will not report here: its slot time is not its tenant's. */
+  private void dropped(Running run) {
+    fair.dropped(run.job().tenant(), run.charge());
+    busyByRank[run.job().rank()]--;
+  }
+
+  private void watch(ActorRef<JobSupervisor.Command> supervisor, Job job) {
+    if (watched.put(supervisor, job) == null) {
       getContext().watchWith(supervisor, new SupervisorGone(supervisor));
     }
   }

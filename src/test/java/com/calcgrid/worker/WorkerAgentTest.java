@@ -133,6 +133,35 @@ class WorkerAgentTest {
   }
 
   @Test
+  void interactiveWorkIsLentSlotsThoughBatchFillsTheQueueAndRunsBeforeTheQueuedBatch()
+      throws Exception {
+    ActorRef<Worker> agent = agent(1, 1 << 20);
+    TestProbe<JobSupervisor.Command> batch = testKit.createTestProbe();
+    TestProbe<JobSupervisor.Command> desk = testKit.createTestProbe();
+    agent.tell(new RequestWork("b", batch.ref(), "batch-desk", 1));
+    SlotsOffered toBatch = batch.expectMessageClass(SlotsOffered.class);
+    // one running and two queued: no slot or queue place is left for another batch job
+    agent.tell(new RunTasks("b", batch.ref(), toBatch.slots(), List.of(
+        task("b", 0, "util.sleep", "{\"ms\": 300, \"value\": 0}", 0),
+        task("b", 1, "util.sleep", "{\"ms\": 300, \"value\": 1}", 0),
+        task("b", 2, "util.sleep", "{\"ms\": 300, \"value\": 2}", 0)), false,
+        toBatch.offerId()));
+    agent.tell(new RequestWork("i", desk.ref(), "trader", 0));
+    SlotsOffered toDesk = desk.expectMessageClass(SlotsOffered.class, PATIENCE);
+    agent.tell(new RunTasks("i", desk.ref(), toDesk.slots(),
+        List.of(task("i", 0, "util.sleep", "{\"ms\": 10, \"value\": 9}", 0)), false,
+        toDesk.offerId()));
+    TaskFinished first = batch.expectMessageClass(TaskFinished.class, PATIENCE);
+    TaskFinished interactive = desk.expectMessageClass(TaskFinished.class, PATIENCE);
+    TaskFinished second = batch.expectMessageClass(TaskFinished.class, PATIENCE);
+    assertEquals("0", first.result());
+    assertEquals("1", second.result());
+    assertTrue(interactive.finishedAt() <= second.startedAt(),
+        "the interactive task ran as soon as the running batch task ended, before the queued "
+            + "batch tasks: " + interactive + " " + second);
+  }
+
+  @Test
   void aResultOverTheLimitFailsItsTaskForGood() throws Exception {
     ActorRef<Worker> agent = agent(2, 16);
     TestProbe<JobSupervisor.Command> a = testKit.createTestProbe();

@@ -57,6 +57,14 @@ public final class Admission {
    */
   public record Settings(int maxInFlight, int maxInFlightPerTenant, int maxWaiting,
       int maxWaitingPerTenant) {
+    public Settings {
+      if (maxInFlight < 1 || maxInFlightPerTenant < 1 || maxWaiting < 1
+          || maxWaitingPerTenant < 1) {
+        throw new IllegalArgumentException("calcgrid.limits.max-submissions-in-flight, "
+            + "max-submissions-waiting and their per-tenant shares must be at least 1");
+      }
+    }
+
     public static Settings fromConfig(com.typesafe.config.Config config) {
       return new Settings(config.getInt("calcgrid.limits.max-submissions-in-flight"),
           config.getInt("calcgrid.limits.max-submissions-in-flight-per-tenant"),
