@@ -93,6 +93,11 @@ final class JobState {
     return attempts[task];
   }
 
+  /** When {@code task}'s last attempt started (or, RUNNING, was handed out), or 0. */
+  long startedAt(int task) {
+    return started[task];
+  }
+
   /** When {@code task}'s last attempt ended, or 0. */
   long finishedAt(int task) {
     return finished[task];

@@ -350,7 +350,7 @@ public final class JobSupervisor
         .onCommand(Recovered.class, this::recovered)
         .onCommand(Sweep.class, (s, c) -> {
           boolean any = false;
-          for (TaskFinished lost : handOuts.overdue()) {
+          for (TaskFinished lost : handOuts.overdue(s)) {
             any |= buffered(s, lost) != null;
           }
           if (any) {
@@ -448,7 +448,7 @@ public final class JobSupervisor
   }
 
   private ReplyEffect<JobEvent, JobState> workerGone(JobState s, WorkerGone c) {
-    HandOuts.Lost lost = handOuts.workerGone(c.worker());
+    HandOuts.Lost lost = handOuts.workerGone(s, c.worker());
     if (lost == null || s.isEmpty() || s.status != JobStatus.RUNNING) {
       if (!s.isEmpty()) {
         requestWork(s);
@@ -502,10 +502,9 @@ public final class JobSupervisor
 
   private void afterLost(JobState s, TasksLost event, boolean requeue) {
     if (requeue) {
+      // none of them has an outcome waiting: they were out until their worker went
       for (int i : event.tasks()) {
-        if (!outcomes.holds(i)) {
-          s.requeue(i, true);
-        }
+        s.requeue(i, true);
       }
     }
     subscribers.lost(s, event.tasks(), event.at());
@@ -561,7 +560,7 @@ public final class JobSupervisor
   private OutcomeBuffer.FlushWhen buffered(JobState s, TaskFinished f) {
     int i = f.task();
     if (!s.isRunning() || i < 0 || i >= s.taskCount() || s.statusOf(i).terminal()
-        || outcomes.holds(i) || !handOuts.settle(i, f.dispatchId())) {
+        || !handOuts.settle(s, i, f.dispatchId())) {
       return null;
     }
     Outcome outcome = f.succeeded() ? Outcome.SUCCEEDED

@@ -2,9 +2,7 @@ package com.calcgrid.job;
 
 import com.calcgrid.job.JobEvent.TaskOutcome;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Outcomes waiting for the next write, and the rule for when that write goes. Bounded by the
@@ -18,7 +16,6 @@ final class OutcomeBuffer {
   static final int FULL_BATCH = 1000;
 
   private List<TaskOutcome> pending = new ArrayList<>();
-  private final Set<Integer> tasks = new HashSet<>();
   private boolean flushQueued;
 
   /**
@@ -34,7 +31,6 @@ final class OutcomeBuffer {
    */
   FlushWhen add(TaskOutcome o, boolean othersOut, boolean readyTasksLeft) {
     pending.add(o);
-    tasks.add(o.task());
     if (pending.size() >= FULL_BATCH || !othersOut || !readyTasksLeft) {
       flushQueued = true;
       return FlushWhen.NOW;
@@ -46,11 +42,6 @@ final class OutcomeBuffer {
     return FlushWhen.SOON;
   }
 
-  /** An outcome of {@code task} waits for the write: a second report of it is ignored. */
-  boolean holds(int task) {
-    return tasks.contains(task);
-  }
-
   int size() {
     return pending.size();
   }
@@ -60,7 +51,6 @@ final class OutcomeBuffer {
     flushQueued = false;
     List<TaskOutcome> out = pending;
     pending = new ArrayList<>();
-    tasks.clear();
     return out;
   }
 }

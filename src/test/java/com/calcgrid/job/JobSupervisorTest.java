@@ -193,6 +193,34 @@ class JobSupervisorTest {
   }
 
   @Test
+  void aSecondReportOfOneHandOutIsWrittenOnce() throws Exception {
+    kit.<StatusReply<JobSupervisor.Accepted>>runCommand(r -> new JobSupervisor.Submit(graph(), "desk-a", r));
+    succeed(offer(4).tasks().get(0), "1");
+    awaitState(s -> s.statusOf(0) == TaskStatus.SUCCEEDED);
+    TestProbe<JobUpdate> updates = testKit.createTestProbe();
+    kit.runCommand(new JobSupervisor.Subscribe(updates.ref()));
+    updates.expectMessageClass(JobUpdate.Snapshot.class);
+    // b[2] stays ready and b[1] out, so b[0]'s outcome waits a moment for others to share its write
+    List<TaskAssignment> b = offer(2).tasks();
+    succeed(b.get(0), "2");
+    succeed(b.get(0), "2");
+    succeed(b.get(1), "3");
+    awaitState(s -> s.statusOf(2) == TaskStatus.SUCCEEDED);
+    int succeeded = 0;
+    boolean sawB1 = false;
+    while (!sawB1) {
+      JobUpdate u = updates.receiveMessage(Duration.ofSeconds(5));
+      if (u instanceof JobUpdate.Batch batch) {
+        for (JobUpdate.TaskEvent e : batch.events()) {
+          succeeded += e.type().equals("succeeded") && e.taskId().equals("b[0]") ? 1 : 0;
+          sawB1 |= e.type().equals("succeeded") && e.taskId().equals("b[1]");
+        }
+      }
+    }
+    assertEquals(1, succeeded, "b[0]'s outcome is told (and written) once");
+  }
+
+  @Test
   void aFailedOutcomeWriteRestartsTheSupervisorFromWhatIsInTheJournal() throws Exception {
     kit.<StatusReply<JobSupervisor.Accepted>>runCommand(r -> new JobSupervisor.Submit(graph(), "desk-a", r));
     TaskAssignment a = offer(4).tasks().get(0);
