@@ -272,7 +272,7 @@ public final class JobSupervisor
       s.rebuildReadyQueue();
       timers.startTimerWithFixedDelay(Sweep.INSTANCE, SWEEP_EVERY);
       ctx.getLog().info("job {} recovered: {} of {} tasks still to run, {} were out", jobId,
-          s.unfinishedTasks(), s.taskCount(), s.out.cardinality());
+          s.unfinishedTasks(), s.taskCount(), s.writtenOutCount());
       handOuts.hold();
       ctx.getSelf().tell(Recovered.INSTANCE);
     } else {
