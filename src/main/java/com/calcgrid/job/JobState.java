@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntPredicate;
+import org.apache.pekko.persistence.typed.SnapshotAdapter;
 
 /**
  * The state of one job, laid out for a million tasks: a handful of primitive arrays indexed by
@@ -454,6 +455,19 @@ final class JobState {
   }
 
   // ---- snapshots ----
+
+  /** Snapshots are written as a {@link JobSnapshot}, a copy nobody mutates while it is stored. */
+  static final SnapshotAdapter<JobState> SNAPSHOTS = new SnapshotAdapter<>() {
+    @Override
+    public Object toJournal(JobState state) {
+      return state.snapshot();
+    }
+
+    @Override
+    public JobState fromJournal(Object from) {
+      return fromSnapshot((JobSnapshot) from);
+    }
+  };
 
   /** A copy to write; RUNNING is not durable, so it is written as READY. */
   JobSnapshot snapshot() {

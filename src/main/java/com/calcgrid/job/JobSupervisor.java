@@ -4,7 +4,6 @@ import com.calcgrid.CborSerializable;
 import com.calcgrid.cluster.NodeAddress;
 import com.calcgrid.cluster.Role;
 import com.calcgrid.graph.GraphSpec;
-import com.calcgrid.job.JobEvent.DurableDispatchStarted;
 import com.calcgrid.job.JobEvent.JobCancelled;
 import com.calcgrid.job.JobEvent.JobSubmitted;
 import com.calcgrid.job.JobEvent.Outcome;
@@ -20,7 +19,6 @@ import com.calcgrid.pull.TaskFinished;
 import com.calcgrid.pull.Worker;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -57,9 +55,8 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * not finished is dispatched again; finished ones never are.
  *
  * <p>A hand-out lost with its worker counts against the task ({@link TasksLost}): a task that
- * kills whichever node runs it fails after calcgrid.job.max-lost-workers losses. A supervisor
- * that dies with that node cannot write the loss, so a job that recovered writes each hand-out
- * before sending it ({@link DurableDispatchStarted}); the next recovery counts what was out.
+ * kills whichever node runs it fails after calcgrid.job.max-lost-workers losses. What recovery
+ * means for the hand-outs (and why dispatch then becomes durable) is {@link Resumption}'s.
  *
  * <p>At most calcgrid.job.max-in-flight hand-outs and unwritten outcomes are out at once, well
  * below the stash that holds commands during a write: no worker report is ever dropped.
@@ -190,6 +187,7 @@ public final class JobSupervisor
   private final OutcomeBuffer outcomes = new OutcomeBuffer();
   private final Retries retries = new Retries();
   private final Subscribers subscribers;
+  private final Resumption resumption;
   private final NodeMetrics metrics;
   private final JobGauges gauges;
   /** How long the last write of outcomes took. */
@@ -215,6 +213,8 @@ public final class JobSupervisor
     this.handOuts = new HandOuts(jobId, ctx.getSelf(), views, metrics,
         settings.reportGrace().toMillis(),
         new HandOuts.Limits(settings.maxInFlight(), settings.maxInputBytes()));
+    this.resumption = new Resumption(jobId, ctx.getLog(), settings.maxLostWorkers(), handOuts,
+        outcomes, retries);
     ctx.getSystem().receptionist().tell(Receptionist.subscribe(Worker.KEY,
         ctx.messageAdapter(Receptionist.Listing.class,
             l -> new WorkersChanged(l.getServiceInstances(Worker.KEY)))));
@@ -232,17 +232,7 @@ public final class JobSupervisor
 
   @Override
   public SnapshotAdapter<JobState> snapshotAdapter() {
-    return new SnapshotAdapter<>() {
-      @Override
-      public Object toJournal(JobState state) {
-        return state.snapshot();
-      }
-
-      @Override
-      public JobState fromJournal(Object from) {
-        return JobState.fromSnapshot((JobSnapshot) from);
-      }
-    };
+    return JobState.SNAPSHOTS;
   }
 
   @Override
@@ -261,25 +251,16 @@ public final class JobSupervisor
   }
 
   private void onRecovered(JobState s) {
-    // after a restart (journal failure) what this incarnation handed out is void
-    handOuts.reset();
-    outcomes.drain();
-    retries.clear();
-    if (s.isEmpty()) {
-      return;
-    }
-    if (s.status == JobStatus.RUNNING) {
-      s.rebuildReadyQueue();
+    if (resumption.recovered(s)) {
       timers.startTimerWithFixedDelay(Sweep.INSTANCE, SWEEP_EVERY);
-      ctx.getLog().info("job {} recovered: {} of {} tasks still to run, {} were out", jobId,
-          s.unfinishedTasks(), s.taskCount(), s.writtenOutCount());
-      handOuts.hold();
       ctx.getSelf().tell(Recovered.INSTANCE);
-    } else {
+    } else if (!s.isEmpty()) {
       index.recordFinished(jobId, s.status, s.finishedAt);
       timers.startSingleTimer(Idle.INSTANCE, settings.idleAfterFinish());
     }
-    report(s);
+    if (!s.isEmpty()) {
+      report(s);
+    }
   }
 
   @Override
@@ -462,33 +443,15 @@ public final class JobSupervisor
     return Effect().persist(event).thenRun(st -> afterLost(st, event, true)).thenNoReply();
   }
 
-  /**
-   * After a recovery of a running job: whatever was written as out counts as lost (its worker
-   * died with the supervisor, or at least its report did), and dispatch becomes durable.
-   */
+  /** After a recovery of a running job: writes what it means for the hand-outs first. */
   private ReplyEffect<JobEvent, JobState> recovered(JobState s, Recovered c) {
-    if (s.status != JobStatus.RUNNING) {
-      handOuts.release();
-      return Effect().noReply();
-    }
-    long now = System.currentTimeMillis();
-    List<JobEvent> events = new ArrayList<>(2);
-    if (!s.durableDispatch) {
-      events.add(new DurableDispatchStarted(now));
-    }
-    int[] out = s.outAndUnfinished();
-    TasksLost lost = out.length == 0 ? null
-        : new TasksLost(now, null, out, settings.maxLostWorkers());
-    if (lost != null) {
-      ctx.getLog().warn("job {}: {} task(s) were out when its supervisor stopped; each counts"
-          + " as a lost worker", jobId, out.length);
-      events.add(lost);
-    }
+    List<JobEvent> events = resumption.toWrite(s, System.currentTimeMillis());
     if (events.isEmpty()) {
       handOuts.release();
       requestWork(s);
       return Effect().noReply();
     }
+    TasksLost lost = Resumption.lost(events);
     return Effect().persist(events).thenRun(st -> {
       handOuts.release();
       if (lost != null) {
