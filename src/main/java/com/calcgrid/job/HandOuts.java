@@ -354,6 +354,23 @@ final class HandOuts {
   }
 
   /**
+   * A worker's report as the outcome to write, or null when it is ignored: the job no longer
+   * runs, the task is unknown or has ended, or the report is not to be taken ({@link #settle}).
+   */
+  TaskOutcome reported(JobState s, TaskFinished f) {
+    int i = f.task();
+    if (!s.isRunning() || i < 0 || i >= s.taskCount() || s.statusOf(i).terminal()
+        || !settle(s, i, f.dispatchId())) {
+      return null;
+    }
+    Outcome outcome = f.succeeded() ? Outcome.SUCCEEDED
+        : f.permanent() || f.attempt() >= s.maxAttempts(i) ? Outcome.FAILED
+        : Outcome.RETRYING;
+    return new TaskOutcome(i, f.attempt(), outcome, f.startedAt(), f.finishedAt(), f.node(),
+        f.result(), f.error());
+  }
+
+  /**
    * A worker reported the end of hand-out {@code dispatchId} of {@code task}: forgets the
    * hand-out and returns true, or false when the report is not to be taken: the task was
    * handed out again since and the report is from the old hand-out, or the task is no longer
@@ -361,7 +378,7 @@ final class HandOuts {
    * of a task this incarnation did not hand out (before a restart, say) is taken: its outcome
    * is as good as any.
    */
-  boolean settle(JobState s, int task, long dispatchId) {
+  private boolean settle(JobState s, int task, long dispatchId) {
     int slot = out.find(task);
     if (slot < 0) {
       return s.statusOf(task) != TaskStatus.RUNNING;

@@ -6,7 +6,6 @@ import com.calcgrid.cluster.Role;
 import com.calcgrid.graph.GraphSpec;
 import com.calcgrid.job.JobEvent.JobCancelled;
 import com.calcgrid.job.JobEvent.JobSubmitted;
-import com.calcgrid.job.JobEvent.Outcome;
 import com.calcgrid.job.JobEvent.TaskOutcome;
 import com.calcgrid.job.JobEvent.TasksDispatched;
 import com.calcgrid.job.JobEvent.TasksFinished;
@@ -184,16 +183,12 @@ public final class JobSupervisor
   private final JobViews views;
   private final ActorRef<ClusterSharding.ShardCommand> shard;
   private final HandOuts handOuts;
-  private final OutcomeBuffer outcomes = new OutcomeBuffer();
+  private final OutcomeBuffer outcomes;
   private final Retries retries = new Retries();
   private final Subscribers subscribers;
   private final Resumption resumption;
   private final NodeMetrics metrics;
   private final JobGauges gauges;
-  /** How long the last write of outcomes took. */
-  private long lastWriteNanos;
-  /** A flush is on its way to ourselves, behind the reports waiting in the stash. */
-  private boolean flushDeferred;
 
   private JobSupervisor(String jobId, ActorContext<Command> ctx, TimerScheduler<Command> timers,
       JobIndex index, JobSettings settings, JobViews views,
@@ -209,6 +204,7 @@ public final class JobSupervisor
     this.shard = shard;
     this.metrics = NodeMetrics.get(ctx.getSystem());
     this.gauges = new JobGauges(metrics);
+    this.outcomes = new OutcomeBuffer(settings.flushDelay());
     this.subscribers = new Subscribers(views);
     this.handOuts = new HandOuts(jobId, ctx.getSelf(), views, metrics,
         settings.reportGrace().toMillis(),
@@ -310,14 +306,8 @@ public final class JobSupervisor
             new TaskPageReply(JobBrowser.tasks(s, c.template(), c.state(), c.offset(), c.limit())))))
         .onCommand(GetGraph.class, (s, c) -> touched(s, Effect().reply(c.replyTo(), new GraphReply(JobBrowser.graph(s)))))
         .onCommand(Subscribe.class, this::subscribe)
-        .onCommand(Unsubscribe.class, (s, c) -> {
-          subscribers.remove(c.subscriber());
-          return Effect().noReply();
-        })
-        .onCommand(SubscriberGone.class, (s, c) -> {
-          subscribers.remove(c.subscriber());
-          return Effect().noReply();
-        })
+        .onCommand(Unsubscribe.class, (s, c) -> unsubscribed(c.subscriber()))
+        .onCommand(SubscriberGone.class, (s, c) -> unsubscribed(c.subscriber()))
         .onCommand(Wake.class, (s, c) -> Effect().noReply())
         .onCommand(TaskFinished.class, this::taskFinished)
         .onCommand(Flush.class, this::flush)
@@ -387,6 +377,11 @@ public final class JobSupervisor
       c.subscriber().tell(new JobUpdate.Finished(view));
     }
     return touched(s, Effect().noReply());
+  }
+
+  private ReplyEffect<JobEvent, JobState> unsubscribed(ActorRef<JobUpdate> subscriber) {
+    subscribers.remove(subscriber);
+    return Effect().noReply();
   }
 
   private ReplyEffect<JobEvent, JobState> offered(JobState s, SlotsOffered c) {
@@ -471,12 +466,7 @@ public final class JobSupervisor
       }
     }
     subscribers.lost(s, event.tasks(), event.at());
-    if (s.status.finished()) {
-      finished(s);
-    } else {
-      requestWork(s);
-      report(s);
-    }
+    finishedOrGoOn(s);
   }
 
   private void scheduleRetries() {
@@ -498,22 +488,15 @@ public final class JobSupervisor
 
   private ReplyEffect<JobEvent, JobState> taskFinished(JobState s, TaskFinished f) {
     OutcomeBuffer.FlushWhen when = buffered(s, f);
-    if (when == OutcomeBuffer.FlushWhen.NOW && lastWriteNanos > settings.flushDelay().toNanos()) {
-      // The last write was slow, so reports piled up in the stash behind this one: they are
-      // handled before a message to ourselves, and one write carries them all. Written at once
-      // here, each of them would wait for a write of its own.
-      if (!flushDeferred) {
-        flushDeferred = true;
-        flushSoon();
-      }
-      return Effect().noReply();
+    if (when == OutcomeBuffer.FlushWhen.NOW) {
+      when = outcomes.nowOrBehindStash();
     }
     if (when == OutcomeBuffer.FlushWhen.NOW) {
-      // written in this turn rather than after a message to ourselves: a chain waits for it
       timers.cancel(Flush.INSTANCE);
       return flush(s, Flush.INSTANCE);
-    }
-    if (when == OutcomeBuffer.FlushWhen.SOON) {
+    } else if (when == OutcomeBuffer.FlushWhen.BEHIND_STASH) {
+      flushSoon();
+    } else if (when == OutcomeBuffer.FlushWhen.SOON) {
       timers.startSingleTimer(Flush.INSTANCE, settings.flushDelay());
     }
     return Effect().noReply();
@@ -521,16 +504,8 @@ public final class JobSupervisor
 
   /** Buffers the report's outcome for the next write; null when the report is ignored. */
   private OutcomeBuffer.FlushWhen buffered(JobState s, TaskFinished f) {
-    int i = f.task();
-    if (!s.isRunning() || i < 0 || i >= s.taskCount() || s.statusOf(i).terminal()
-        || !handOuts.settle(s, i, f.dispatchId())) {
-      return null;
-    }
-    Outcome outcome = f.succeeded() ? Outcome.SUCCEEDED
-        : f.permanent() || f.attempt() >= s.maxAttempts(i) ? Outcome.FAILED
-        : Outcome.RETRYING;
-    return outcomes.add(new TaskOutcome(i, f.attempt(), outcome, f.startedAt(), f.finishedAt(),
-        f.node(), f.result(), f.error()), handOuts.anyOut(), s.nextReady(null) >= 0);
+    TaskOutcome o = handOuts.reported(s, f);
+    return o == null ? null : outcomes.add(o, handOuts.anyOut(), s.nextReady(null) >= 0);
   }
 
   /**
@@ -538,7 +513,6 @@ public final class JobSupervisor
    * flight Pekko stashes incoming messages, so the next flush carries all of them.
    */
   private ReplyEffect<JobEvent, JobState> flush(JobState s, Flush f) {
-    flushDeferred = false;
     List<TaskOutcome> written = outcomes.drain();
     if (written.isEmpty() || s.status != JobStatus.RUNNING) {
       return Effect().noReply();
@@ -546,8 +520,9 @@ public final class JobSupervisor
     TasksFinished event = new TasksFinished(System.currentTimeMillis(), written);
     long persistCalled = System.nanoTime();
     return Effect().persist(event).thenRun(st -> {
-      lastWriteNanos = System.nanoTime() - persistCalled;
-      metrics.journalWrite(lastWriteNanos, written.size());
+      long took = System.nanoTime() - persistCalled;
+      outcomes.written(took);
+      metrics.journalWrite(took, written.size());
       afterOutcomes(st, event);
     }).thenNoReply();
   }
@@ -570,6 +545,11 @@ public final class JobSupervisor
       scheduleRetries();
     }
     subscribers.outcomes(s, event.outcomes());
+    finishedOrGoOn(s);
+  }
+
+  /** After a write that may have ended the job: its end, or the next hand-outs. */
+  private void finishedOrGoOn(JobState s) {
     if (s.status.finished()) {
       finished(s);
     } else {
