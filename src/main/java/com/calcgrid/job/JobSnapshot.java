@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A copy of {@link JobState} for the snapshot store ({@link JobState#snapshot}), taken on the actor's thread so that the
- * store serializes a value nobody mutates. Tasks running at the time are stored as READY.
+ * A copy of {@link JobState} for the snapshot store ({@link JobState#snapshot}), taken on the
+ * actor's thread so that the store serializes a value nobody mutates. Tasks running at the time
+ * are stored as READY.
  *
  * <p>{@code lost}, {@code out}, {@code durableDispatch} and {@code scheduled} came later: a
  * snapshot without them loads as no lost workers, nothing out, ordinary dispatch and no schedule.

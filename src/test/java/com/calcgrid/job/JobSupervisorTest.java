@@ -228,7 +228,8 @@ class JobSupervisorTest {
     succeed(a, "1");
     // restarted with backoff and recovered: a's success never reached the journal
     JobState s = awaitState(st -> st.statusOf(0) == TaskStatus.READY);
-    assertEquals(5, java.util.Arrays.stream(TaskStatus.values()).mapToInt(s::count).sum(), "every task counted once");
+    assertEquals(5, java.util.Arrays.stream(TaskStatus.values()).mapToInt(s::count).sum(),
+        "every task counted once");
     assertEquals(1, s.count(TaskStatus.READY));
     TaskAssignment again = offer(4).tasks().get(0);
     assertEquals("a", again.taskId());
