@@ -16,6 +16,7 @@ import com.calcgrid.pull.TaskFinished;
 import com.calcgrid.pull.Worker;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -28,15 +29,13 @@ import org.apache.pekko.actor.typed.ActorRef;
 
 /**
  * The tasks one supervisor has out on workers, and the workers it knows: which worker holds
- * which task since when, which workers were told that the job has ready tasks, and which
- * functions each of them serves. Answers offers and finds hand-outs whose report is overdue.
- * Bounded by the hand-outs allowed out, never by the size of the graph.
+ * which task under which dispatch id, which workers were told that the job has ready tasks, and
+ * which functions each of them serves. Answers offers and finds hand-outs whose report is
+ * overdue. Whether a task runs is {@link JobState}'s to say (RUNNING from its hand-out until its
+ * outcome is written); this adds only what a report is checked against. Bounded by the
+ * hand-outs allowed out, never by the size of the graph.
  */
 final class HandOuts {
-  /** @param deadline when, in {@link System#nanoTime()}, its report is overdue */
-  private record Out(long dispatchId, ActorRef<Worker> worker, String node,
-      int attempt, long startedAt, long deadline) {}
-
   /**
    * What an offer produced: the answer for the worker and, in durable dispatch, the tasks to
    * write as handed out before the answer is sent.
@@ -75,8 +74,11 @@ final class HandOuts {
   private final NodeMetrics metrics;
   /** Known workers, and whether each has been told that we have ready tasks. */
   private final Map<ActorRef<Worker>, Boolean> workers = new HashMap<>();
-  /** Per task out: its hand-out. The task is RUNNING in {@link JobState} meanwhile. */
-  private final Map<Integer, Out> out = new HashMap<>();
+  /**
+   * Per task out: what its report is checked against. The task is RUNNING in {@link JobState}
+   * meanwhile, which also holds where it runs, since when and which attempt it is.
+   */
+  private final HandOutTable out = new HandOutTable();
   /** What each worker that offered runs, from its last offer (see {@link Serves}). */
   private final Unserved serves;
   /** Per distinct {@link Serves}: which of this job's templates it runs. A handful at most. */
@@ -133,21 +135,24 @@ final class HandOuts {
    * A worker's node is gone: forgets it and returns what it was running, or null if nothing.
    * The supervisor writes the loss ({@link JobEvent.TasksLost}) before it queues them again.
    */
-  Lost workerGone(ActorRef<Worker> worker) {
+  Lost workerGone(JobState s, ActorRef<Worker> worker) {
     workers.remove(worker);
     serves.gone(worker);
-    List<Integer> tasks = new ArrayList<>();
-    String[] node = {null};
-    out.entrySet().removeIf(e -> {
-      if (e.getValue().worker().equals(worker)) {
-        tasks.add(e.getKey());
-        node[0] = e.getValue().node();
-        return true;
+    int[] tasks = new int[out.size()];
+    int n = 0;
+    for (int slot = 0; slot < out.capacity(); slot++) {
+      if (out.taskAt(slot) >= 0 && out.workerAt(slot).equals(worker)) {
+        tasks[n++] = out.taskAt(slot);
       }
-      return false;
-    });
-    return tasks.isEmpty() ? null
-        : new Lost(node[0], tasks.stream().mapToInt(Integer::intValue).toArray());
+    }
+    if (n == 0) {
+      return null;
+    }
+    for (int k = 0; k < n; k++) {
+      out.remove(tasks[k]);
+    }
+    // one worker is on one node
+    return new Lost(s.nodeName(tasks[n - 1]), Arrays.copyOf(tasks, n));
   }
 
   /**
@@ -158,8 +163,10 @@ final class HandOuts {
    */
   void remindWorkers(JobState s, int buffered) {
     Set<ActorRef<Worker>> busy = new HashSet<>();
-    for (Out f : out.values()) {
-      busy.add(f.worker());
+    for (int slot = 0; slot < out.capacity(); slot++) {
+      if (out.taskAt(slot) >= 0) {
+        busy.add(out.workerAt(slot));
+      }
     }
     workers.replaceAll((w, told) -> told && busy.contains(w));
     requestWork(s, buffered);
@@ -259,8 +266,8 @@ final class HandOuts {
       TaskAssignment a = assignment(s, i, dispatchId);
       tasks.add(a);
       s.markRunning(i, now, node);
-      out.put(i, new Out(dispatchId, agent, node, a.attempt(), now,
-          System.nanoTime() + (a.timeoutMs() + reportGraceMillis) * 1_000_000));
+      out.put(i, dispatchId, agent,
+          System.nanoTime() + (a.timeoutMs() + reportGraceMillis) * 1_000_000);
       if (tellStarted) {
         started.add(new TaskEvent("started", a.taskId(), a.attempt(), now, node, null));
       }
@@ -347,14 +354,36 @@ final class HandOuts {
   }
 
   /**
-   * A worker reported the end of hand-out {@code dispatchId} of {@code task}: forgets the
-   * hand-out and returns true, or false when the task was handed out again since and the
-   * report is from the old hand-out. A report of a task this incarnation did not hand out
-   * (before a restart, say) is taken: its outcome is as good as any.
+   * A worker's report as the outcome to write, or null when it is ignored: the job no longer
+   * runs, the task is unknown or has ended, or the report is not to be taken ({@link #settle}).
    */
-  boolean settle(int task, long dispatchId) {
-    Out current = out.get(task);
-    if (current != null && current.dispatchId() != dispatchId) {
+  TaskOutcome reported(JobState s, TaskFinished f) {
+    int i = f.task();
+    if (!s.isRunning() || i < 0 || i >= s.taskCount() || s.statusOf(i).terminal()
+        || !settle(s, i, f.dispatchId())) {
+      return null;
+    }
+    Outcome outcome = f.succeeded() ? Outcome.SUCCEEDED
+        : f.permanent() || f.attempt() >= s.maxAttempts(i) ? Outcome.FAILED
+        : Outcome.RETRYING;
+    return new TaskOutcome(i, f.attempt(), outcome, f.startedAt(), f.finishedAt(), f.node(),
+        f.result(), f.error());
+  }
+
+  /**
+   * A worker reported the end of hand-out {@code dispatchId} of {@code task}: forgets the
+   * hand-out and returns true, or false when the report is not to be taken: the task was
+   * handed out again since and the report is from the old hand-out, or the task is no longer
+   * out but still RUNNING, so the outcome of its hand-out waits for a write already. A report
+   * of a task this incarnation did not hand out (before a restart, say) is taken: its outcome
+   * is as good as any.
+   */
+  private boolean settle(JobState s, int task, long dispatchId) {
+    int slot = out.find(task);
+    if (slot < 0) {
+      return s.statusOf(task) != TaskStatus.RUNNING;
+    }
+    if (out.dispatchIdAt(slot) != dispatchId) {
       return false;
     }
     out.remove(task);
@@ -365,16 +394,18 @@ final class HandOuts {
    * Hand-outs whose report is overdue, as failed attempts: a message between nodes can be lost
    * (remoting delivers at most once), and a task must not wait for it forever.
    */
-  List<TaskFinished> overdue() {
+  List<TaskFinished> overdue(JobState s) {
     long now = System.nanoTime();
     List<TaskFinished> lost = new ArrayList<>();
-    for (Map.Entry<Integer, Out> e : out.entrySet()) {
-      Out f = e.getValue();
-      if (now - f.deadline() > 0) {
-        lost.add(new TaskFinished(e.getKey(), f.attempt(), f.dispatchId(), false, null,
-            "no report from node " + f.node() + " within the task's timeout plus "
+    for (int slot = 0; slot < out.capacity(); slot++) {
+      int i = out.taskAt(slot);
+      if (i >= 0 && now - out.deadlineAt(slot) > 0) {
+        // while a task is out, JobState keeps the attempt, node and start of its hand-out
+        String node = s.nodeName(i);
+        lost.add(new TaskFinished(i, s.attempt(i) + 1, out.dispatchIdAt(slot), false, null,
+            "no report from node " + node + " within the task's timeout plus "
                 + reportGraceMillis + " ms; the hand-out is presumed lost",
-            f.startedAt(), System.currentTimeMillis(), f.node()));
+            s.startedAt(i), System.currentTimeMillis(), node));
       }
     }
     return lost;

@@ -45,30 +45,28 @@ final class JobBrowser {
       }
       return new TaskPage(s.jobId, template, null, offset, rows, to - from, page);
     }
-    byte wanted = (byte) state.ordinal();
-    byte[] status = s.taskStatus;
     boolean whole = template == null;
     int seen = 0;
     // the job's counts give the total of a state at once; within one template it is counted
     for (int i = from; i < to && (page.size() < rows || !whole); i++) {
-      if (status[i] == wanted && seen++ >= offset && page.size() < rows) {
+      if (s.statusOf(i) == state && seen++ >= offset && page.size() < rows) {
         page.add(row(s, i));
       }
     }
     return new TaskPage(s.jobId, template, state, offset, rows,
-        whole ? s.counts[state.ordinal()] : seen, page);
+        whole ? s.count(state) : seen, page);
   }
 
   private static TaskPage.Row row(JobState s, int i) {
     TaskStatus status = s.statusOf(i);
     boolean running = status == TaskStatus.RUNNING;
-    boolean ran = running || s.attempts[i] > 0;
-    String error = s.errors.get(i);
+    boolean ran = running || s.attempt(i) > 0;
+    String error = s.error(i);
     if (error != null && error.length() > ROW_ERROR_CHARS) {
       error = error.substring(0, ROW_ERROR_CHARS) + "…";
     }
-    return new TaskPage.Row(s.graph.taskId(i), status, s.attempts[i] + (running ? 1 : 0),
-        ran ? instant(s.started[i]) : null, running ? null : instant(s.finished[i]),
+    return new TaskPage.Row(s.graph.taskId(i), status, s.attempt(i) + (running ? 1 : 0),
+        ran ? instant(s.startedAt(i)) : null, running ? null : instant(s.finishedAt(i)),
         ran ? s.nodeName(i) : null, error);
   }
 
@@ -78,14 +76,10 @@ final class JobBrowser {
     int shown = Math.min(g.templateCount(), MAX_TEMPLATES);
     boolean truncated = shown < g.templateCount();
     TaskStatus[] states = TaskStatus.values();
-    byte[] status = s.taskStatus;
     int edges = 0;
     List<JobGraph.Template> out = new ArrayList<>(shown);
     for (int t = 0; t < shown; t++) {
-      int[] c = new int[states.length];
-      for (int i = g.firstTask(t); i < g.endTask(t); i++) {
-        c[status[i]]++;
-      }
+      int[] c = s.countsOf(g.firstTask(t), g.endTask(t));
       Map<String, Integer> counts = new LinkedHashMap<>();
       for (TaskStatus st : states) {
         if (c[st.ordinal()] > 0) {

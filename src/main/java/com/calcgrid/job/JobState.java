@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntPredicate;
+import org.apache.pekko.persistence.typed.SnapshotAdapter;
 
 /**
  * The state of one job, laid out for a million tasks: a handful of primitive arrays indexed by
@@ -43,29 +44,31 @@ final class JobState {
   /** The schedule's firing that submitted this job, or null. */
   ScheduledRun scheduled;
 
-  byte[] taskStatus;
-  byte[] attempts;
-  long[] started;
-  long[] finished;
-  short[] node;
-  byte[][] result;
+  // Per task, indexed by task: read through the methods below, so that what a value means
+  // (RUNNING is transient, a missing result is null) is said in one place.
+  private byte[] taskStatus;
+  private byte[] attempts;
+  private long[] started;
+  private long[] finished;
+  private short[] node;
+  private byte[][] result;
   /** Per task: how many workers were lost while running it (see {@link TasksLost}). */
-  byte[] lost;
+  private byte[] lost;
   /** Tasks written as handed out ({@link TasksDispatched}) with no outcome since. */
-  BitSet out = new BitSet();
+  private BitSet out = new BitSet();
   /** Hand-outs are written before they are sent (see {@link DurableDispatchStarted}). */
   boolean durableDispatch;
-  final List<String> nodes = new ArrayList<>();
+  private final List<String> nodes = new ArrayList<>();
   private final Map<String, Short> nodeIndex = new HashMap<>();
-  final Map<Integer, String> errors = new HashMap<>();
+  private final Map<Integer, String> errors = new HashMap<>();
   /** Per template: dependency entries not yet satisfied. */
-  int[] remainingDeps;
+  private int[] remainingDeps;
   /** Per template: tasks not yet SUCCEEDED. */
-  int[] unfinished;
-  final int[] counts = new int[TaskStatus.values().length];
+  private int[] unfinished;
+  private final int[] counts = new int[TaskStatus.values().length];
 
   /** Transient: what may be dispatched next. Rebuilt after recovery. */
-  final ReadyQueue ready = new ReadyQueue();
+  private final ReadyQueue ready = new ReadyQueue();
 
   boolean isEmpty() {
     return graph == null;
@@ -91,6 +94,45 @@ final class JobState {
   /** Attempts of {@code task} that have ended (0 before its first). */
   int attempt(int task) {
     return attempts[task];
+  }
+
+  /** Tasks of the job in {@code state}. */
+  int count(TaskStatus state) {
+    return counts[state.ordinal()];
+  }
+
+  /** Per state (by ordinal), how many of tasks {@code from .. to-1} are in it. */
+  int[] countsOf(int from, int to) {
+    int[] c = new int[counts.length];
+    for (int i = from; i < to; i++) {
+      c[taskStatus[i]]++;
+    }
+    return c;
+  }
+
+  /** Workers lost while they ran {@code task}. */
+  int lostWorkers(int task) {
+    return lost[task];
+  }
+
+  /** {@code task}'s stored result as JSON bytes, or null (none, or a JSON null). */
+  byte[] result(int task) {
+    return result[task];
+  }
+
+  /** {@code task} is written as handed out and has no outcome since. */
+  boolean writtenOut(int task) {
+    return out.get(task);
+  }
+
+  /** Tasks written as handed out with no outcome since. */
+  int writtenOutCount() {
+    return out.cardinality();
+  }
+
+  /** When {@code task}'s last attempt started (or, RUNNING, was handed out), or 0. */
+  long startedAt(int task) {
+    return started[task];
   }
 
   /** When {@code task}'s last attempt ended, or 0. */
@@ -131,13 +173,9 @@ final class JobState {
     return fits == null ? ready.peek(taskStatus) : ready.peek(taskStatus, fits);
   }
 
-  /** Takes {@link #nextReady} out of the queue. */
-  void takeReady(IntPredicate fits) {
-    if (fits == null) {
-      ready.poll(taskStatus);
-    } else {
-      ready.poll(taskStatus, fits);
-    }
+  /** Takes {@link #nextReady} out of the queue and returns it (-1: none). */
+  int takeReady(IntPredicate fits) {
+    return fits == null ? ready.poll(taskStatus) : ready.poll(taskStatus, fits);
   }
 
   /** When the task {@link #takeReady} took last entered the queue ({@link System#nanoTime}). */
@@ -418,8 +456,32 @@ final class JobState {
 
   // ---- snapshots ----
 
+  /** Snapshots are written as a {@link JobSnapshot}, a copy nobody mutates while it is stored. */
+  static final SnapshotAdapter<JobState> SNAPSHOTS = new SnapshotAdapter<>() {
+    @Override
+    public Object toJournal(JobState state) {
+      return state.snapshot();
+    }
+
+    @Override
+    public JobState fromJournal(Object from) {
+      return fromSnapshot((JobSnapshot) from);
+    }
+  };
+
+  /** A copy to write; RUNNING is not durable, so it is written as READY. */
   JobSnapshot snapshot() {
-    return JobSnapshot.of(this);
+    byte[] status = taskStatus.clone();
+    for (int i = 0; i < status.length; i++) {
+      if (status[i] == TaskStatus.RUNNING.ordinal()) {
+        status[i] = (byte) TaskStatus.READY.ordinal();
+      }
+    }
+    return new JobSnapshot(jobId, tenant, graph.spec(), this.status, submittedAt, startedAt,
+        finishedAt, firstError, status, attempts.clone(), started.clone(), finished.clone(),
+        node.clone(), result.clone(), List.copyOf(nodes), new HashMap<>(errors),
+        remainingDeps.clone(), unfinished.clone(), lost.clone(), out.toLongArray(),
+        durableDispatch, scheduled);
   }
 
   static JobState fromSnapshot(JobSnapshot s) {

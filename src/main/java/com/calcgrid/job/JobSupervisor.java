@@ -4,10 +4,8 @@ import com.calcgrid.CborSerializable;
 import com.calcgrid.cluster.NodeAddress;
 import com.calcgrid.cluster.Role;
 import com.calcgrid.graph.GraphSpec;
-import com.calcgrid.job.JobEvent.DurableDispatchStarted;
 import com.calcgrid.job.JobEvent.JobCancelled;
 import com.calcgrid.job.JobEvent.JobSubmitted;
-import com.calcgrid.job.JobEvent.Outcome;
 import com.calcgrid.job.JobEvent.TaskOutcome;
 import com.calcgrid.job.JobEvent.TasksDispatched;
 import com.calcgrid.job.JobEvent.TasksFinished;
@@ -20,7 +18,6 @@ import com.calcgrid.pull.TaskFinished;
 import com.calcgrid.pull.Worker;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -57,9 +54,8 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * not finished is dispatched again; finished ones never are.
  *
  * <p>A hand-out lost with its worker counts against the task ({@link TasksLost}): a task that
- * kills whichever node runs it fails after calcgrid.job.max-lost-workers losses. A supervisor
- * that dies with that node cannot write the loss, so a job that recovered writes each hand-out
- * before sending it ({@link DurableDispatchStarted}); the next recovery counts what was out.
+ * kills whichever node runs it fails after calcgrid.job.max-lost-workers losses. What recovery
+ * means for the hand-outs (and why dispatch then becomes durable) is {@link Resumption}'s.
  *
  * <p>At most calcgrid.job.max-in-flight hand-outs and unwritten outcomes are out at once, well
  * below the stash that holds commands during a write: no worker report is ever dropped.
@@ -187,15 +183,12 @@ public final class JobSupervisor
   private final JobViews views;
   private final ActorRef<ClusterSharding.ShardCommand> shard;
   private final HandOuts handOuts;
-  private final OutcomeBuffer outcomes = new OutcomeBuffer();
+  private final OutcomeBuffer outcomes;
   private final Retries retries = new Retries();
   private final Subscribers subscribers;
+  private final Resumption resumption;
   private final NodeMetrics metrics;
   private final JobGauges gauges;
-  /** How long the last write of outcomes took. */
-  private long lastWriteNanos;
-  /** A flush is on its way to ourselves, behind the reports waiting in the stash. */
-  private boolean flushDeferred;
 
   private JobSupervisor(String jobId, ActorContext<Command> ctx, TimerScheduler<Command> timers,
       JobIndex index, JobSettings settings, JobViews views,
@@ -211,10 +204,13 @@ public final class JobSupervisor
     this.shard = shard;
     this.metrics = NodeMetrics.get(ctx.getSystem());
     this.gauges = new JobGauges(metrics);
+    this.outcomes = new OutcomeBuffer(settings.flushDelay());
     this.subscribers = new Subscribers(views);
     this.handOuts = new HandOuts(jobId, ctx.getSelf(), views, metrics,
         settings.reportGrace().toMillis(),
         new HandOuts.Limits(settings.maxInFlight(), settings.maxInputBytes()));
+    this.resumption = new Resumption(jobId, ctx.getLog(), settings.maxLostWorkers(), handOuts,
+        outcomes, retries);
     ctx.getSystem().receptionist().tell(Receptionist.subscribe(Worker.KEY,
         ctx.messageAdapter(Receptionist.Listing.class,
             l -> new WorkersChanged(l.getServiceInstances(Worker.KEY)))));
@@ -232,17 +228,7 @@ public final class JobSupervisor
 
   @Override
   public SnapshotAdapter<JobState> snapshotAdapter() {
-    return new SnapshotAdapter<>() {
-      @Override
-      public Object toJournal(JobState state) {
-        return state.snapshot();
-      }
-
-      @Override
-      public JobState fromJournal(Object from) {
-        return JobState.fromSnapshot((JobSnapshot) from);
-      }
-    };
+    return JobState.SNAPSHOTS;
   }
 
   @Override
@@ -261,25 +247,16 @@ public final class JobSupervisor
   }
 
   private void onRecovered(JobState s) {
-    // after a restart (journal failure) what this incarnation handed out is void
-    handOuts.reset();
-    outcomes.drain();
-    retries.clear();
-    if (s.isEmpty()) {
-      return;
-    }
-    if (s.status == JobStatus.RUNNING) {
-      s.rebuildReadyQueue();
+    if (resumption.recovered(s)) {
       timers.startTimerWithFixedDelay(Sweep.INSTANCE, SWEEP_EVERY);
-      ctx.getLog().info("job {} recovered: {} of {} tasks still to run, {} were out", jobId,
-          s.unfinishedTasks(), s.taskCount(), s.out.cardinality());
-      handOuts.hold();
       ctx.getSelf().tell(Recovered.INSTANCE);
-    } else {
+    } else if (!s.isEmpty()) {
       index.recordFinished(jobId, s.status, s.finishedAt);
       timers.startSingleTimer(Idle.INSTANCE, settings.idleAfterFinish());
     }
-    report(s);
+    if (!s.isEmpty()) {
+      report(s);
+    }
   }
 
   @Override
@@ -329,14 +306,8 @@ public final class JobSupervisor
             new TaskPageReply(JobBrowser.tasks(s, c.template(), c.state(), c.offset(), c.limit())))))
         .onCommand(GetGraph.class, (s, c) -> touched(s, Effect().reply(c.replyTo(), new GraphReply(JobBrowser.graph(s)))))
         .onCommand(Subscribe.class, this::subscribe)
-        .onCommand(Unsubscribe.class, (s, c) -> {
-          subscribers.remove(c.subscriber());
-          return Effect().noReply();
-        })
-        .onCommand(SubscriberGone.class, (s, c) -> {
-          subscribers.remove(c.subscriber());
-          return Effect().noReply();
-        })
+        .onCommand(Unsubscribe.class, (s, c) -> unsubscribed(c.subscriber()))
+        .onCommand(SubscriberGone.class, (s, c) -> unsubscribed(c.subscriber()))
         .onCommand(Wake.class, (s, c) -> Effect().noReply())
         .onCommand(TaskFinished.class, this::taskFinished)
         .onCommand(Flush.class, this::flush)
@@ -350,7 +321,7 @@ public final class JobSupervisor
         .onCommand(Recovered.class, this::recovered)
         .onCommand(Sweep.class, (s, c) -> {
           boolean any = false;
-          for (TaskFinished lost : handOuts.overdue()) {
+          for (TaskFinished lost : handOuts.overdue(s)) {
             any |= buffered(s, lost) != null;
           }
           if (any) {
@@ -408,6 +379,11 @@ public final class JobSupervisor
     return touched(s, Effect().noReply());
   }
 
+  private ReplyEffect<JobEvent, JobState> unsubscribed(ActorRef<JobUpdate> subscriber) {
+    subscribers.remove(subscriber);
+    return Effect().noReply();
+  }
+
   private ReplyEffect<JobEvent, JobState> offered(JobState s, SlotsOffered c) {
     HandOuts.Answer answer = handOuts.offered(s, c.agent(), c.node(), c.slots(), c.serves(),
         c.offerId(), outcomes.size(), !subscribers.isEmpty());
@@ -448,7 +424,7 @@ public final class JobSupervisor
   }
 
   private ReplyEffect<JobEvent, JobState> workerGone(JobState s, WorkerGone c) {
-    HandOuts.Lost lost = handOuts.workerGone(c.worker());
+    HandOuts.Lost lost = handOuts.workerGone(s, c.worker());
     if (lost == null || s.isEmpty() || s.status != JobStatus.RUNNING) {
       if (!s.isEmpty()) {
         requestWork(s);
@@ -462,33 +438,15 @@ public final class JobSupervisor
     return Effect().persist(event).thenRun(st -> afterLost(st, event, true)).thenNoReply();
   }
 
-  /**
-   * After a recovery of a running job: whatever was written as out counts as lost (its worker
-   * died with the supervisor, or at least its report did), and dispatch becomes durable.
-   */
+  /** After a recovery of a running job: writes what it means for the hand-outs first. */
   private ReplyEffect<JobEvent, JobState> recovered(JobState s, Recovered c) {
-    if (s.status != JobStatus.RUNNING) {
-      handOuts.release();
-      return Effect().noReply();
-    }
-    long now = System.currentTimeMillis();
-    List<JobEvent> events = new ArrayList<>(2);
-    if (!s.durableDispatch) {
-      events.add(new DurableDispatchStarted(now));
-    }
-    int[] out = s.outAndUnfinished();
-    TasksLost lost = out.length == 0 ? null
-        : new TasksLost(now, null, out, settings.maxLostWorkers());
-    if (lost != null) {
-      ctx.getLog().warn("job {}: {} task(s) were out when its supervisor stopped; each counts"
-          + " as a lost worker", jobId, out.length);
-      events.add(lost);
-    }
+    List<JobEvent> events = resumption.toWrite(s, System.currentTimeMillis());
     if (events.isEmpty()) {
       handOuts.release();
       requestWork(s);
       return Effect().noReply();
     }
+    TasksLost lost = Resumption.lost(events);
     return Effect().persist(events).thenRun(st -> {
       handOuts.release();
       if (lost != null) {
@@ -502,19 +460,13 @@ public final class JobSupervisor
 
   private void afterLost(JobState s, TasksLost event, boolean requeue) {
     if (requeue) {
+      // none of them has an outcome waiting: they were out until their worker went
       for (int i : event.tasks()) {
-        if (!outcomes.holds(i)) {
-          s.requeue(i, true);
-        }
+        s.requeue(i, true);
       }
     }
     subscribers.lost(s, event.tasks(), event.at());
-    if (s.status.finished()) {
-      finished(s);
-    } else {
-      requestWork(s);
-      report(s);
-    }
+    finishedOrGoOn(s);
   }
 
   private void scheduleRetries() {
@@ -536,22 +488,15 @@ public final class JobSupervisor
 
   private ReplyEffect<JobEvent, JobState> taskFinished(JobState s, TaskFinished f) {
     OutcomeBuffer.FlushWhen when = buffered(s, f);
-    if (when == OutcomeBuffer.FlushWhen.NOW && lastWriteNanos > settings.flushDelay().toNanos()) {
-      // The last write was slow, so reports piled up in the stash behind this one: they are
-      // handled before a message to ourselves, and one write carries them all. Written at once
-      // here, each of them would wait for a write of its own.
-      if (!flushDeferred) {
-        flushDeferred = true;
-        flushSoon();
-      }
-      return Effect().noReply();
+    if (when == OutcomeBuffer.FlushWhen.NOW) {
+      when = outcomes.nowOrBehindStash();
     }
     if (when == OutcomeBuffer.FlushWhen.NOW) {
-      // written in this turn rather than after a message to ourselves: a chain waits for it
       timers.cancel(Flush.INSTANCE);
       return flush(s, Flush.INSTANCE);
-    }
-    if (when == OutcomeBuffer.FlushWhen.SOON) {
+    } else if (when == OutcomeBuffer.FlushWhen.BEHIND_STASH) {
+      flushSoon();
+    } else if (when == OutcomeBuffer.FlushWhen.SOON) {
       timers.startSingleTimer(Flush.INSTANCE, settings.flushDelay());
     }
     return Effect().noReply();
@@ -559,16 +504,8 @@ public final class JobSupervisor
 
   /** Buffers the report's outcome for the next write; null when the report is ignored. */
   private OutcomeBuffer.FlushWhen buffered(JobState s, TaskFinished f) {
-    int i = f.task();
-    if (!s.isRunning() || i < 0 || i >= s.taskCount() || s.statusOf(i).terminal()
-        || outcomes.holds(i) || !handOuts.settle(i, f.dispatchId())) {
-      return null;
-    }
-    Outcome outcome = f.succeeded() ? Outcome.SUCCEEDED
-        : f.permanent() || f.attempt() >= s.maxAttempts(i) ? Outcome.FAILED
-        : Outcome.RETRYING;
-    return outcomes.add(new TaskOutcome(i, f.attempt(), outcome, f.startedAt(), f.finishedAt(),
-        f.node(), f.result(), f.error()), handOuts.anyOut(), s.nextReady(null) >= 0);
+    TaskOutcome o = handOuts.reported(s, f);
+    return o == null ? null : outcomes.add(o, handOuts.anyOut(), s.nextReady(null) >= 0);
   }
 
   /**
@@ -576,7 +513,6 @@ public final class JobSupervisor
    * flight Pekko stashes incoming messages, so the next flush carries all of them.
    */
   private ReplyEffect<JobEvent, JobState> flush(JobState s, Flush f) {
-    flushDeferred = false;
     List<TaskOutcome> written = outcomes.drain();
     if (written.isEmpty() || s.status != JobStatus.RUNNING) {
       return Effect().noReply();
@@ -584,8 +520,9 @@ public final class JobSupervisor
     TasksFinished event = new TasksFinished(System.currentTimeMillis(), written);
     long persistCalled = System.nanoTime();
     return Effect().persist(event).thenRun(st -> {
-      lastWriteNanos = System.nanoTime() - persistCalled;
-      metrics.journalWrite(lastWriteNanos, written.size());
+      long took = System.nanoTime() - persistCalled;
+      outcomes.written(took);
+      metrics.journalWrite(took, written.size());
       afterOutcomes(st, event);
     }).thenNoReply();
   }
@@ -608,6 +545,11 @@ public final class JobSupervisor
       scheduleRetries();
     }
     subscribers.outcomes(s, event.outcomes());
+    finishedOrGoOn(s);
+  }
+
+  /** After a write that may have ended the job: its end, or the next hand-outs. */
+  private void finishedOrGoOn(JobState s) {
     if (s.status.finished()) {
       finished(s);
     } else {

@@ -24,8 +24,8 @@ final class JobViews {
   JobView job(JobState s) {
     Map<String, Integer> counts = new LinkedHashMap<>();
     for (TaskStatus t : TaskStatus.values()) {
-      if (s.counts[t.ordinal()] > 0) {
-        counts.put(t.name(), s.counts[t.ordinal()]);
+      if (s.count(t) > 0) {
+        counts.put(t.name(), s.count(t));
       }
     }
     return new JobView(s.jobId, s.graph.spec().name(), s.tenant, s.status, s.taskCount(), counts,
@@ -37,12 +37,12 @@ final class JobViews {
 
   TaskView task(JobState s, int i) {
     TaskStatus status = s.statusOf(i);
-    int attempts = s.attempts[i] + (status == TaskStatus.RUNNING ? 1 : 0);
-    boolean ran = status == TaskStatus.RUNNING || s.attempts[i] > 0;
-    return new TaskView(s.jobId, s.graph.taskId(i), status, attempts, s.lost[i],
-        ran ? instant(s.started[i]) : null,
-        status == TaskStatus.RUNNING ? null : instant(s.finished[i]),
-        ran ? s.nodeName(i) : null, s.errors.get(i), result(s, i), unserved.task(s, i));
+    int attempts = s.attempt(i) + (status == TaskStatus.RUNNING ? 1 : 0);
+    boolean ran = status == TaskStatus.RUNNING || s.attempt(i) > 0;
+    return new TaskView(s.jobId, s.graph.taskId(i), status, attempts, s.lostWorkers(i),
+        ran ? instant(s.startedAt(i)) : null,
+        status == TaskStatus.RUNNING ? null : instant(s.finishedAt(i)),
+        ran ? s.nodeName(i) : null, s.error(i), result(s, i), unserved.task(s, i));
   }
 
   /** Results keyed by task id, of sink tasks ({@code all == false}) or of every task. */
@@ -65,7 +65,7 @@ final class JobViews {
 
   /** The task's result, or JSON null if it has none (yet). */
   JsonNode result(JobState s, int i) {
-    byte[] bytes = s.result[i];
+    byte[] bytes = s.result(i);
     if (bytes == null) {
       return NullNode.getInstance();
     }

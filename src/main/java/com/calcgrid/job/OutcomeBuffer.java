@@ -1,10 +1,9 @@
 package com.calcgrid.job;
 
 import com.calcgrid.job.JobEvent.TaskOutcome;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Outcomes waiting for the next write, and the rule for when that write goes. Bounded by the
@@ -12,14 +11,31 @@ import java.util.Set;
  */
 final class OutcomeBuffer {
   /** When to write what {@link #add} holds. */
-  enum FlushWhen { NOW, SOON, ALREADY_QUEUED }
+  enum FlushWhen {
+    /** In this turn. */
+    NOW,
+    /** With a message to ourselves, which goes behind the reports waiting in the stash. */
+    BEHIND_STASH,
+    /** After the flush delay. */
+    SOON,
+    /** A write is on its way already. */
+    ALREADY_QUEUED
+  }
 
   /** Outcomes one write carries at most before it is written at once. */
   static final int FULL_BATCH = 1000;
 
   private List<TaskOutcome> pending = new ArrayList<>();
-  private final Set<Integer> tasks = new HashSet<>();
   private boolean flushQueued;
+  /** A write that took longer than this was slow (calcgrid.job.flush-delay). */
+  private final long slowWriteNanos;
+  private long lastWriteNanos;
+  /** A flush is on its way to ourselves, behind the reports waiting in the stash. */
+  private boolean behindStash;
+
+  OutcomeBuffer(Duration flushDelay) {
+    this.slowWriteNanos = flushDelay.toNanos();
+  }
 
   /**
    * Holds an outcome for the next write. The write waits a moment while other hand-outs are
@@ -34,7 +50,6 @@ final class OutcomeBuffer {
    */
   FlushWhen add(TaskOutcome o, boolean othersOut, boolean readyTasksLeft) {
     pending.add(o);
-    tasks.add(o.task());
     if (pending.size() >= FULL_BATCH || !othersOut || !readyTasksLeft) {
       flushQueued = true;
       return FlushWhen.NOW;
@@ -46,9 +61,27 @@ final class OutcomeBuffer {
     return FlushWhen.SOON;
   }
 
-  /** An outcome of {@code task} waits for the write: a second report of it is ignored. */
-  boolean holds(int task) {
-    return tasks.contains(task);
+  /**
+   * When a report's outcome that {@link #add} wants written {@link FlushWhen#NOW} goes. After a
+   * slow write, reports piled up in the stash behind this one: they are handled before a message
+   * to ourselves, and one write carries them all, where written at once each of them would wait
+   * for a write of its own. Otherwise it goes in this turn rather than after a message to
+   * ourselves: a chain waits for it.
+   */
+  FlushWhen nowOrBehindStash() {
+    if (lastWriteNanos <= slowWriteNanos) {
+      return FlushWhen.NOW;
+    }
+    if (behindStash) {
+      return FlushWhen.ALREADY_QUEUED;
+    }
+    behindStash = true;
+    return FlushWhen.BEHIND_STASH;
+  }
+
+  /** A write of outcomes took {@code nanos}. */
+  void written(long nanos) {
+    lastWriteNanos = nanos;
   }
 
   int size() {
@@ -58,9 +91,9 @@ final class OutcomeBuffer {
   /** Everything held, for one write; the buffer starts empty again. */
   List<TaskOutcome> drain() {
     flushQueued = false;
+    behindStash = false;
     List<TaskOutcome> out = pending;
     pending = new ArrayList<>();
-    tasks.clear();
     return out;
   }
 }

@@ -56,7 +56,7 @@ final class Unserved {
     List<String> names = new ArrayList<>();
     CompiledGraph g = s.graph;
     while (names.size() < MAX_NAMES) {
-      int i = s.ready.peek(s.taskStatus, k -> pending[g.templateOf(k)]);
+      int i = s.nextReady(k -> pending[g.templateOf(k)]);
       if (i < 0) {
         break;
       }
@@ -73,7 +73,7 @@ final class Unserved {
       return null;
     }
     boolean more = names.size() == MAX_NAMES
-        && s.ready.peek(s.taskStatus, k -> pending[g.templateOf(k)]) >= 0;
+        && s.nextReady(k -> pending[g.templateOf(k)]) >= 0;
     return note(String.join(", ", names) + (more ? " and more" : ""));
   }
 

@@ -102,7 +102,7 @@ class FunctionRoutingTest {
     RunTasks run = offer(10, Serves.allExcept(functions.external().patterns()));
     assertEquals(List.of("s[0]", "s[1]"), ids(run));
     assertFalse(run.moreReady(), "nothing else it could run is ready");
-    assertEquals(3 + 1, kit.getState().counts[TaskStatus.READY.ordinal()],
+    assertEquals(3 + 1, kit.getState().count(TaskStatus.READY),
         "the external tasks wait READY");
     assertEquals("no worker serves py.add, py.other", waiting(),
         "both functions, highest priority first");

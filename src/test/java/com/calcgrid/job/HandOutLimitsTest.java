@@ -120,18 +120,18 @@ class HandOutLimitsTest {
       succeed(kit, a, "1");
     }
     Api.await(kit::getState, Duration.ofSeconds(10),
-        s -> s.counts[TaskStatus.SUCCEEDED.ordinal()] == 10);
+        s -> s.count(TaskStatus.SUCCEEDED) == 10);
     assertEquals(90, HandOuts.inputBytes(kit.getState(), 10));
     RunTasks run = offer(kit, 10);
     assertEquals(List.of("c"), ids(run), "b is not handed out");
     JobState s = Api.await(kit::getState, Duration.ofSeconds(10),
         st -> st.statusOf(10) == TaskStatus.FAILED);
     assertEquals(TaskStatus.SKIPPED, s.statusOf(12), "b's dependent can never run");
-    String error = s.errors.get(10);
+    String error = s.error(10);
     assertTrue(error.contains("90 bytes") && error.contains("64 bytes")
         && error.contains("calcgrid.limits.max-input-bytes")
         && error.contains("CALCGRID_MAX_INPUT_BYTES"), error);
-    assertEquals(0, s.attempts[10], "it never ran");
+    assertEquals(0, s.attempt(10), "it never ran");
     succeed(kit, run.tasks().get(0), "1");
     JobState done = Api.await(kit::getState, Duration.ofSeconds(10), st -> st.status.finished());
     assertEquals(JobStatus.FAILED, done.status);
@@ -164,6 +164,6 @@ class HandOutLimitsTest {
         null, "the result is too large", true, 1000, 2000, "n1:1"));
     JobState s = Api.await(kit::getState, Duration.ofSeconds(10), st -> st.status.finished());
     assertEquals(TaskStatus.FAILED, s.statusOf(0));
-    assertEquals(1, s.attempts[0]);
+    assertEquals(1, s.attempt(0));
   }
 }

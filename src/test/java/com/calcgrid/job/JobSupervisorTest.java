@@ -151,7 +151,7 @@ class JobSupervisorTest {
     assertEquals(TaskStatus.READY, s.statusOf(2), "running is not durable: ready again");
     assertEquals(TaskStatus.READY, s.statusOf(3));
     assertEquals(TaskStatus.WAITING, s.statusOf(4));
-    assertEquals(1000, s.started[1]);
+    assertEquals(1000, s.startedAt(1));
     List<TaskAssignment> again = offer(4).tasks();
     assertEquals(List.of("b[1]", "b[2]"), again.stream().map(TaskAssignment::taskId).toList());
     assertEquals(1, again.get(0).attempt());
@@ -188,8 +188,36 @@ class JobSupervisorTest {
         "99", null, 1, 2, "elsewhere"));
     succeed(a, "1");
     JobState s = awaitState(st -> st.statusOf(0) == TaskStatus.SUCCEEDED);
-    assertEquals("1", new String(s.result[0], StandardCharsets.UTF_8));
+    assertEquals("1", new String(s.result(0), StandardCharsets.UTF_8));
     assertEquals("n1:1", s.nodeName(0));
+  }
+
+  @Test
+  void aSecondReportOfOneHandOutIsWrittenOnce() throws Exception {
+    kit.<StatusReply<JobSupervisor.Accepted>>runCommand(r -> new JobSupervisor.Submit(graph(), "desk-a", r));
+    succeed(offer(4).tasks().get(0), "1");
+    awaitState(s -> s.statusOf(0) == TaskStatus.SUCCEEDED);
+    TestProbe<JobUpdate> updates = testKit.createTestProbe();
+    kit.runCommand(new JobSupervisor.Subscribe(updates.ref()));
+    updates.expectMessageClass(JobUpdate.Snapshot.class);
+    // b[2] stays ready and b[1] out, so b[0]'s outcome waits a moment for others to share its write
+    List<TaskAssignment> b = offer(2).tasks();
+    succeed(b.get(0), "2");
+    succeed(b.get(0), "2");
+    succeed(b.get(1), "3");
+    awaitState(s -> s.statusOf(2) == TaskStatus.SUCCEEDED);
+    int succeeded = 0;
+    boolean sawB1 = false;
+    while (!sawB1) {
+      JobUpdate u = updates.receiveMessage(Duration.ofSeconds(5));
+      if (u instanceof JobUpdate.Batch batch) {
+        for (JobUpdate.TaskEvent e : batch.events()) {
+          succeeded += e.type().equals("succeeded") && e.taskId().equals("b[0]") ? 1 : 0;
+          sawB1 |= e.type().equals("succeeded") && e.taskId().equals("b[1]");
+        }
+      }
+    }
+    assertEquals(1, succeeded, "b[0]'s outcome is told (and written) once");
   }
 
   @Test
@@ -200,14 +228,15 @@ class JobSupervisorTest {
     succeed(a, "1");
     // restarted with backoff and recovered: a's success never reached the journal
     JobState s = awaitState(st -> st.statusOf(0) == TaskStatus.READY);
-    assertEquals(5, java.util.Arrays.stream(s.counts).sum(), "every task counted once");
-    assertEquals(1, s.counts[TaskStatus.READY.ordinal()]);
+    assertEquals(5, java.util.Arrays.stream(TaskStatus.values()).mapToInt(s::count).sum(),
+        "every task counted once");
+    assertEquals(1, s.count(TaskStatus.READY));
     TaskAssignment again = offer(4).tasks().get(0);
     assertEquals("a", again.taskId());
     succeed(again, "1");
     s = awaitState(st -> st.statusOf(0) == TaskStatus.SUCCEEDED);
-    assertEquals(1, s.counts[TaskStatus.SUCCEEDED.ordinal()]);
-    assertEquals(3, s.counts[TaskStatus.READY.ordinal()]);
+    assertEquals(1, s.count(TaskStatus.SUCCEEDED));
+    assertEquals(3, s.count(TaskStatus.READY));
   }
 
   @Test
@@ -229,9 +258,9 @@ class JobSupervisorTest {
     // b[0] is handed out and its report is lost; b has maxAttempts 2 and timeoutMs 100
     TaskAssignment lost = offer(1).tasks().get(0);
     assertEquals("b[0]", lost.taskId());
-    JobState s = awaitState(st -> st.attempts[lost.task()] == 1
+    JobState s = awaitState(st -> st.attempt(lost.task()) == 1
         && st.statusOf(lost.task()) == TaskStatus.READY);
-    assertTrue(s.errors.get(lost.task()).contains("presumed lost"), s.errors.toString());
+    assertTrue(s.error(lost.task()).contains("presumed lost"), s.error(lost.task()));
     // after its backoff it is handed out again, as its second attempt
     TaskAssignment again = Api.await(
         () -> offer(4).tasks().stream().filter(t -> t.task() == lost.task()).findFirst(),

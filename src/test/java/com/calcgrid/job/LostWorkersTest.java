@@ -119,9 +119,13 @@ class LostWorkersTest {
       return Api.await(kit::getState, Duration.ofSeconds(10), until);
     } catch (AssertionError e) {
       JobState s = kit.getState();
-      throw new AssertionError(e.getMessage() + ": job " + s.status + ", tasks "
-          + java.util.Arrays.toString(s.taskStatus) + ", lost "
-          + java.util.Arrays.toString(s.lost) + ", out " + s.out + ", errors " + s.errors, e);
+      StringBuilder tasks = new StringBuilder();
+      for (int i = 0; i < s.taskCount(); i++) {
+        tasks.append("\n  ").append(i).append(": ").append(s.statusOf(i))
+            .append(", lost ").append(s.lostWorkers(i))
+            .append(s.writtenOut(i) ? ", written out" : "").append(", error ").append(s.error(i));
+      }
+      throw new AssertionError(e.getMessage() + ": job " + s.status + tasks, e);
     }
   }
 
@@ -143,19 +147,19 @@ class LostWorkersTest {
       assertEquals(1, find(out, "p").attempt(), "a lost worker is not a failed attempt");
       w.stop();
       int expected = death;
-      awaitState(s -> s.lost[0] == expected && s.statusOf(0) != TaskStatus.RUNNING);
+      awaitState(s -> s.lostWorkers(0) == expected && s.statusOf(0) != TaskStatus.RUNNING);
     }
     JobState s = awaitState(st -> st.status == JobStatus.FAILED);
     assertEquals(TaskStatus.FAILED, s.statusOf(0));
     assertEquals(TaskStatus.SUCCEEDED, s.statusOf(1), "the independent sibling finished");
-    String error = s.errors.get(0);
+    String error = s.error(0);
     assertTrue(error.contains("lost 3 times") && error.contains("last on node n")
         && error.contains("not retried further")
         && error.contains("calcgrid.job.max-lost-workers"), error);
 
     kit.restart();
     JobState recovered = kit.getState();
-    assertEquals(3, recovered.lost[0], "the count is in the journal");
+    assertEquals(3, recovered.lostWorkers(0), "the count is in the journal");
     assertEquals(TaskStatus.FAILED, recovered.statusOf(0));
     JobSupervisor.TaskReply view = kit.<JobSupervisor.TaskReply>runCommand(
         r -> new JobSupervisor.GetTask("p", r)).reply();
@@ -169,26 +173,26 @@ class LostWorkersTest {
     offer(w, 2);
     kit.restart();
     JobState first = awaitState(st -> st.durableDispatch);
-    assertEquals(0, first.lost[0]);
-    assertTrue(first.out.isEmpty());
+    assertEquals(0, first.lostWorkers(0));
+    assertEquals(0, first.writtenOutCount());
     for (int death = 1; death <= 3; death++) {
       List<TaskAssignment> out = offer(w, 2);
       find(out, "p");
       JobState written = kit.getState();
-      assertTrue(written.out.get(0), "the hand-out is in the journal before it is sent");
+      assertTrue(written.writtenOut(0), "the hand-out is in the journal before it is sent");
       if (death == 1) {
         succeed(find(out, "s"));
-        awaitState(st -> st.statusOf(1) == TaskStatus.SUCCEEDED && !st.out.get(1));
+        awaitState(st -> st.statusOf(1) == TaskStatus.SUCCEEDED && !st.writtenOut(1));
       }
       kit.restart();
       int expected = death;
-      JobState after = awaitState(st -> st.lost[0] == expected);
-      assertFalse(after.out.get(0));
+      JobState after = awaitState(st -> st.lostWorkers(0) == expected);
+      assertFalse(after.writtenOut(0));
     }
     JobState s = awaitState(st -> st.status == JobStatus.FAILED);
     assertEquals(TaskStatus.FAILED, s.statusOf(0));
-    assertEquals(0, s.lost[1], "s finished before the supervisor died");
-    assertTrue(s.errors.get(0).contains("lost 3 times (last on node n"), s.errors.get(0));
+    assertEquals(0, s.lostWorkers(1), "s finished before the supervisor died");
+    assertTrue(s.error(0).contains("lost 3 times (last on node n"), s.error(0));
     assertEquals(JobStatus.FAILED, s.status);
     assertTrue(offer(w, 2).isEmpty(), "nothing is left to hand out");
   }
@@ -200,7 +204,7 @@ class LostWorkersTest {
     List<Object> written = kit.persistenceTestKit().persistedInStorage("Job|lost-" + jobs);
     assertEquals(1, written.size(), written.toString());
     assertTrue(written.get(0) instanceof JobEvent.JobSubmitted);
-    assertTrue(kit.getState().out.isEmpty());
+    assertEquals(0, kit.getState().writtenOutCount());
   }
 
   @Test
@@ -218,9 +222,9 @@ class LostWorkersTest {
         serializer.identifier(), Serializers.manifestFor(serializer, snapshot)).get();
     assertNull(old.lost());
     JobState loaded = JobState.fromSnapshot(old);
-    assertEquals(s.taskCount(), loaded.lost.length);
-    assertEquals(0, loaded.lost[0]);
-    assertTrue(loaded.out.isEmpty());
+    assertEquals(0, loaded.lostWorkers(s.taskCount() - 1), "a count for every task");
+    assertEquals(0, loaded.lostWorkers(0));
+    assertEquals(0, loaded.writtenOutCount());
     assertFalse(loaded.durableDispatch);
   }
 }

@@ -1,92 +1,59 @@
 package com.calcgrid.testing;
 
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A CalcGrid node in a JVM of its own, started exactly as {@code ./calcgrid node} starts one
- * (same main class, settings by environment), so that a test can kill -9 it.
+ * (same main class, settings by environment), so that a test can kill -9 it. What it shares with
+ * the benchmarks' node is {@link NodeLaunch}.
  */
 public final class NodeProcess implements AutoCloseable {
+  private static final int TAIL_LINES = 60;
+
+  private final NodeLaunch launch;
   private final Process process;
-  private final Path log;
   /** Kills the process if this JVM ends first. */
   private final Thread reaper;
   public final String host;
   public final int httpPort;
 
-  private NodeProcess(Process process, Path log, String host, int httpPort) {
-    this.process = process;
-    this.log = log;
-    this.host = host;
-    this.httpPort = httpPort;
+  private NodeProcess(NodeLaunch launch) {
+    this.launch = launch;
+    this.process = launch.process();
+    this.host = launch.host();
+    this.httpPort = launch.httpPort();
     // a test JVM that ends (or a test that fails before its try-with-resources holds the node)
     // must not leave node processes running on into the next tests
     this.reaper = new Thread(process::destroyForcibly);
     Runtime.getRuntime().addShutdownHook(reaper);
   }
 
-  /** Starts a node on fresh ports with {@code env} on top of the defaults below. */
+  /** Starts a node on fresh ports with {@code env} on top of {@link NodeLaunch}'s defaults. */
   public static NodeProcess start(Path dataDir, Map<String, String> env) throws IOException {
-    int http = env.containsKey("CALCGRID_HTTP_PORT")
-        ? Integer.parseInt(env.get("CALCGRID_HTTP_PORT")) : freePort();
-    Map<String, String> all = new HashMap<>();
-    all.put("CALCGRID_HOST", "127.0.0.1");
-    all.put("CALCGRID_HTTP_PORT", Integer.toString(http));
-    all.put("CALCGRID_REMOTE_PORT", Integer.toString(freePort()));
-    all.put("CALCGRID_MANAGEMENT_PORT", Integer.toString(freePort()));
-    all.put("CALCGRID_DATA_DIR", dataDir.toString());
-    all.put("CALCGRID_SLOTS", "2");
-    all.putAll(env);
-    List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx512m", "-cp", System.getProperty("java.class.path"), "com.calcgrid.Main", "node"));
+    List<String> cmd = List.of(NodeLaunch.java(), "-Xmx512m", "-cp",
+        System.getProperty("java.class.path"), "com.calcgrid.Main", "node");
     Path log = Files.createTempFile("calcgrid-node-", ".log");
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(log.toFile());
-    pb.environment().putAll(all);
-    return new NodeProcess(pb.start(), log, all.get("CALCGRID_HOST"), http);
+    return new NodeProcess(new NodeLaunch(cmd, dataDir, env, log).start());
   }
 
   public static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+    return NodeLaunch.freePort();
   }
 
   /** Polls /health/ready, bounded; fails with the node's log if it died or never got ready. */
   public NodeProcess awaitReady(Duration timeout) throws Exception {
-    HttpClient http = HttpClient.newHttpClient();
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new AssertionError("node exited with " + process.exitValue() + ":\n" + logTail());
-      }
-      try {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(
-                URI.create("http://" + host + ":" + httpPort + "/health/ready"))
-            .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() == 200) {
-          return this;
-        }
-      } catch (IOException e) {
-        // not listening yet
-      }
-      Poll.pause();
+    try {
+      launch.awaitReady(timeout, TAIL_LINES);
+    } catch (IllegalStateException e) {
+      throw new AssertionError(e.getMessage());
     }
-    throw new AssertionError("node not ready within " + timeout + ":\n" + logTail());
+    return this;
   }
 
   /** A client of this node's HTTP API. */
@@ -132,8 +99,7 @@ public final class NodeProcess implements AutoCloseable {
 
   /** SIGKILL: no shutdown hook, no flush, no goodbye to the cluster. */
   public void kill() throws InterruptedException {
-    process.destroyForcibly();
-    process.waitFor(30, TimeUnit.SECONDS);
+    launch.kill();
   }
 
   /** SIGSTOP: the process freezes, sends no heartbeats and answers nothing, until {@link #resume}. */
@@ -155,22 +121,12 @@ public final class NodeProcess implements AutoCloseable {
   }
 
   public String logTail() {
-    try {
-      List<String> lines = Files.readAllLines(log);
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
-    } catch (IOException e) {
-      return "(no log: " + e.getMessage() + ")";
-    }
+    return launch.logTail(TAIL_LINES);
   }
 
   @Override
   public void close() throws InterruptedException {
-    if (process.isAlive()) {
-      process.destroy();
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-      }
-    }
+    launch.stop();
     try {
       Runtime.getRuntime().removeShutdownHook(reaper);
     } catch (IllegalStateException shuttingDown) {

@@ -61,7 +61,7 @@ public class JobStateBenchmark {
     while (s.status == JobStatus.RUNNING) {
       List<TaskOutcome> batch = new ArrayList<>(1000);
       int i;
-      while (batch.size() < 1000 && (i = s.ready.poll(s.taskStatus)) >= 0) {
+      while (batch.size() < 1000 && (i = s.takeReady(null)) >= 0) {
         s.markRunning(i, 2L, "127.0.0.1:25520");
         batch.add(outcomes[i]);
         sent++;

@@ -1,12 +1,11 @@
 package com.calcgrid.loadtest;
 
+import com.calcgrid.testing.NodeLaunch;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -14,73 +13,58 @@ import java.util.concurrent.TimeUnit;
 /**
  * A CalcGrid node in a process of its own, started as an operator starts one:
  * {@code java -jar target/calcgrid.jar node} with its settings in the environment. It can be
- * killed with SIGKILL and started again on the same ports and data directory.
+ * killed with SIGKILL and started again on the same ports and data directory. The settings, the
+ * process, readiness and stopping are the tests' {@link NodeLaunch}; this adds the jar, a fixed
+ * heap, and the CPU and heap figures a benchmark reads.
  */
 final class Node implements AutoCloseable {
   /** What the node runs with; the heap is fixed so heap figures compare between runs. */
   static final List<String> JVM_OPTIONS = List.of("-Xms2g", "-Xmx2g", "-XX:+UseG1GC");
 
-  private final Path jar;
-  private final Path log;
-  private final Map<String, String> env;
-  private final int httpPort;
-  private Process process;
+  private static final int TAIL_LINES = 40;
 
-  private Node(Path jar, Path log, Map<String, String> env, int httpPort) {
-    this.jar = jar;
-    this.log = log;
-    this.env = env;
-    this.httpPort = httpPort;
+  private final NodeLaunch launch;
+
+  private Node(NodeLaunch launch) {
+    this.launch = launch;
   }
 
   /**
-   * A node on fresh loopback ports with its data in {@code dataDir}; {@code extra} adds or
+   * A node on fresh loopback ports with its data in a fresh directory; {@code extra} adds or
    * overrides settings (CALCGRID_SLOTS, CALCGRID_CONFIG, CALCGRID_DB_URL...).
    */
   static Node start(Bench bench, String name, Map<String, String> extra) throws IOException {
     Path dataDir = Files.createTempDirectory(bench.work(), name + "-data");
-    Map<String, String> env = new HashMap<>();
-    int http = freePort();
-    env.put("CALCGRID_HOST", "127.0.0.1");
-    env.put("CALCGRID_HTTP_PORT", Integer.toString(http));
-    env.put("CALCGRID_REMOTE_PORT", Integer.toString(freePort()));
-    env.put("CALCGRID_MANAGEMENT_PORT", Integer.toString(freePort()));
-    env.put("CALCGRID_DATA_DIR", dataDir.toString());
-    env.put("CALCGRID_SLOTS", "2");
-    env.putAll(extra);
-    Node node = new Node(bench.root().resolve("target/calcgrid.jar"),
-        bench.out().resolve(name + "-node.log"), env, http);
-    node.launch();
-    return node;
-  }
-
-  /** Starts the process (again, after a kill): same ports, same data. */
-  void launch() throws IOException {
     List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add(NodeLaunch.java());
     cmd.addAll(JVM_OPTIONS);
     // e.g. -Dcalcgrid.bench.node-jvm=-XX:StartFlightRecording=filename=node.jfr to profile a run
     String more = System.getProperty("calcgrid.bench.node-jvm", "").trim();
     if (!more.isEmpty()) {
       cmd.addAll(List.of(more.split("\\s+")));
     }
-    cmd.addAll(List.of("-jar", jar.toString(), "node"));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-    pb.environment().putAll(env);
-    process = pb.start();
+    cmd.addAll(List.of("-jar", bench.root().resolve("target/calcgrid.jar").toString(), "node"));
+    Node node = new Node(new NodeLaunch(cmd, dataDir, extra,
+        bench.out().resolve(name + "-node.log")));
+    node.launch();
+    return node;
+  }
+
+  /** Starts the process (again, after a kill): same ports, same data. */
+  void launch() throws IOException {
+    launch.start();
   }
 
   Client client() {
-    return new Client("http://127.0.0.1:" + httpPort);
+    return new Client("http://" + launch.host() + ":" + launch.httpPort());
   }
 
   int httpPort() {
-    return httpPort;
+    return launch.httpPort();
   }
 
   long pid() {
-    return process.pid();
+    return launch.process().pid();
   }
 
   /** CPU time the node's process has used so far (user + system), from /proc. */
@@ -93,25 +77,13 @@ final class Node implements AutoCloseable {
 
   /** Polls /health/ready until the node answers UP; fails with the log tail otherwise. */
   Node awaitReady(Duration timeout) throws Exception {
-    Client c = client();
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException("node exited with " + process.exitValue() + ":\n"
-            + logTail());
-      }
-      if (c.ready()) {
-        return this;
-      }
-      Thread.sleep(50);
-    }
-    throw new IllegalStateException("node not ready within " + timeout + ":\n" + logTail());
+    launch.awaitReady(timeout, TAIL_LINES);
+    return this;
   }
 
   /** SIGKILL: no shutdown hook runs, nothing is flushed. */
   void kill() throws InterruptedException {
-    process.destroyForcibly();
-    process.waitFor(30, TimeUnit.SECONDS);
+    launch.kill();
   }
 
   /**
@@ -146,28 +118,11 @@ final class Node implements AutoCloseable {
   }
 
   String logTail() {
-    try {
-      List<String> lines = Files.readAllLines(log);
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-    } catch (IOException e) {
-      return "(no log: " + e.getMessage() + ")";
-    }
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+    return launch.logTail(TAIL_LINES);
   }
 
   @Override
   public void close() throws InterruptedException {
-    if (process != null && process.isAlive()) {
-      process.destroy();
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        process.waitFor(10, TimeUnit.SECONDS);
-      }
-    }
+    launch.stop();
   }
 }
