@@ -42,7 +42,8 @@ import org.apache.pekko.actor.typed.receptionist.Receptionist;
  * <p>Work is pulled, never pushed: a supervisor with ready tasks asks ({@link RequestWork}); when
  * slots are free the agent offers some ({@link SlotsOffered}), the supervisor
  * answers with at most that many tasks ({@link RunTasks}) and says whether it has more. Waiting
- * supervisors are served round-robin, so two jobs share a node. Beyond the slots the agent holds
+ * supervisors are served by priority class, then by their tenant's weighted share of slot time
+ * ({@link FairShare}), then in turn, so jobs share a node. Beyond the slots the agent holds
  * a short queue whose depth adapts to the task run time ({@link Prefetch}): deep for tiny tasks,
  * empty for long ones. A busy node simply offers less.
  */
