@@ -87,30 +87,24 @@ public final class Admission {
 
   /** Takes a place for reading and validating one submission of {@code tenant}. */
   public Entry enter(String tenant) {
-    return switch (reading.enter(tenant)) {
-      case TAKEN -> new Entry(new Permit(reading, tenant), null);
-      case TENANT_FULL -> new Entry(null, Problems.tooManyRequests("too-many-submissions",
-          "Too many submissions in progress",
-          "tenant '" + tenant + "' already has " + reading.perTenantMax + " submissions in "
-              + "progress on this node, the most it may have; retry shortly", RETRY_AFTER));
-      case NODE_FULL -> new Entry(null, Problems.unavailable("this node already has "
-          + reading.max + " submissions in progress, the most it takes at once; retry shortly",
-          RETRY_AFTER));
-    };
+    return take(reading, tenant, "in progress", "takes");
   }
 
   /** Takes a place for a validated submission of {@code tenant} to wait for its supervisor. */
   public Entry await(String tenant) {
-    return switch (waiting.enter(tenant)) {
-      case TAKEN -> new Entry(new Permit(waiting, tenant), null);
+    return take(waiting, tenant, "waiting for their jobs to be stored", "holds");
+  }
+
+  private static Entry take(Pool pool, String tenant, String state, String verb) {
+    return switch (pool.enter(tenant)) {
+      case TAKEN -> new Entry(new Permit(pool, tenant), null);
       case TENANT_FULL -> new Entry(null, Problems.tooManyRequests("too-many-submissions",
-          "Too many submissions in progress",
-          "tenant '" + tenant + "' already has " + waiting.perTenantMax + " submissions "
-              + "waiting for their jobs to be stored on this node, the most it may have; retry "
-              + "shortly", RETRY_AFTER));
-      case NODE_FULL -> new Entry(null, Problems.unavailable("this node already has "
-          + waiting.max + " submissions waiting for their jobs to be stored, the most it "
-          + "holds at once; retry shortly", RETRY_AFTER));
+          "Too many submissions in progress", "tenant '" + tenant + "' already has "
+              + pool.perTenantMax + " submissions " + state + " on this node, the most it may "
+              + "have; retry shortly", RETRY_AFTER));
+      case NODE_FULL -> new Entry(null, Problems.unavailable("this node already has " + pool.max
+          + " submissions " + state + ", the most it " + verb + " at once; retry shortly",
+          RETRY_AFTER));
     };
   }
 
