@@ -13,7 +13,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  */
 final class History {
   /** One HTTP attempt of a submission: when, to which node, and the status (0 timeout, -1 error). */
-  record Attempt(long atMs, long tookMs, String node, int status) {}
+  /** @param refusal a refusal's problem type ("too-many-running-jobs"), or null */
+  record Attempt(long atMs, long tookMs, String node, int status, String refusal) {}
 
   /** A submission: its key, first try, and (once acknowledged) its job and the time. */
   static final class Submission {

@@ -152,7 +152,8 @@ final class Load {
       }
       long t1 = history.now();
       synchronized (s) {
-        s.attempts.add(new History.Attempt(t0, t1 - t0, base, status));
+        s.attempts.add(new History.Attempt(t0, t1 - t0, base, status,
+            status == 429 || status == 503 ? problemType(body) : null));
       }
       if (status == 200 || status == 202) {
         String id = parseId(body);
@@ -178,6 +179,16 @@ final class Load {
         s.rejected = status + ": " + body; // a 4xx other than 429 is a harness or server bug
         return;
       }
+    }
+  }
+
+  /** The last part of a problem's type URI, "?" when the body is not a problem. */
+  private static String problemType(String body) {
+    try {
+      String type = Graphs.JSON.readTree(body).path("type").asText("?");
+      return type.substring(type.lastIndexOf('/') + 1);
+    } catch (IOException e) {
+      return "?";
     }
   }
 

@@ -61,13 +61,14 @@ final class Report {
     StringBuilder why = new StringBuilder("\nRefused attempts during each fault, by answer "
         + "(0: no answer within 5 s, -1: connection refused or reset):\n\n");
     for (FaultRun.Phase p : phases) {
-      java.util.Map<Integer, Integer> byStatus = new java.util.TreeMap<>();
+      java.util.Map<String, Integer> byStatus = new java.util.TreeMap<>();
       for (History.Submission s : subs) {
         synchronized (s) {
           for (History.Attempt a : s.attempts) {
             if (a.atMs() >= p.startMs() && a.atMs() < p.healMs() && a.status() != 200
                 && a.status() != 202) {
-              byStatus.merge(a.status(), 1, Integer::sum);
+              byStatus.merge(a.refusal() == null ? Integer.toString(a.status())
+                  : a.status() + " " + a.refusal(), 1, Integer::sum);
             }
           }
         }
