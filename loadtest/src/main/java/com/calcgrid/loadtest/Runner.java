@@ -37,6 +37,7 @@ public final class Runner {
     ALL.put("fuzz", Fuzz::run);
     ALL.put("schedules", ScheduleFirings::run);
     ALL.put("workers", Workers::run);
+    ALL.put("reclaim", Reclaim::run);
     ALL.put("faults", Runner::faults);
   }
 
