@@ -32,11 +32,17 @@ abstract class JobDeletionContract {
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final String SLOW = "{\"name\": \"slow\", \"tasks\": [{\"id\": \"s\","
       + " \"fn\": \"util.sleep\", \"params\": {\"ms\": 600000}}]}";
-  /** 40 tasks in waves: many journal events and, with snapshot-every 5, snapshots. */
+  /**
+   * 40 tasks in waves, then a chain of 6: each link is written before the next runs, so at
+   * least 8 journal events and, with snapshot-every 5, a snapshot.
+   */
   private static final String FAN = """
       {"name": "fan", "tasks": [
         {"id": "a", "fn": "util.sum", "params": {"value": 1}, "forEach": {"param": "i", "range": [0, 20]}},
-        {"id": "b", "fn": "util.sum", "deps": ["a"], "forEach": {"param": "j", "range": [0, 20]}}]}""";
+        {"id": "b", "fn": "util.sum", "deps": ["a"], "forEach": {"param": "j", "range": [0, 20]}},
+        {"id": "c1", "fn": "util.sum", "deps": ["b"]}, {"id": "c2", "fn": "util.sum", "deps": ["c1"]},
+        {"id": "c3", "fn": "util.sum", "deps": ["c2"]}, {"id": "c4", "fn": "util.sum", "deps": ["c3"]},
+        {"id": "c5", "fn": "util.sum", "deps": ["c4"]}, {"id": "c6", "fn": "util.sum", "deps": ["c5"]}]}""";
 
   private CalcGridNode node;
   private Connection db;
@@ -116,7 +122,7 @@ abstract class JobDeletionContract {
     String id = Api.json(submitted).get("id").asText();
     assertEquals("SUCCEEDED", deskA.awaitFinished(id, WAIT).get("state").asText());
     long[] before = rows(db, id);
-    assertTrue(before[0] > 5 && before[1] >= 1 && before[2] == 1 && before[3] == 1,
+    assertTrue(before[0] >= 8 && before[1] >= 1 && before[2] == 1 && before[3] == 1,
         "journal, snapshots, index, keys before: " + java.util.Arrays.toString(before));
 
     assertEquals(403, delete(viewerA, id).statusCode(), "a viewer may not delete");
