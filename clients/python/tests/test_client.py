@@ -53,3 +53,17 @@ def test_the_async_client_follows_events_too(url, workers):
     job_id, last = asyncio.run(follow())
     assert last["type"] == "finished"
     assert last["job"]["state"] == "SUCCEEDED"
+
+
+def test_a_finished_job_can_be_deleted_and_a_running_one_cannot(client):
+    running = client.submit({"tasks": [{"id": "s", "fn": "util.sleep",
+                                         "params": {"ms": 600000}}]})
+    with pytest.raises(calcgrid.Conflict):
+        client.delete(running["id"])
+    client.cancel(running["id"])
+    client.delete(running["id"])
+    with pytest.raises(calcgrid.NotFound):
+        client.job(running["id"])
+    with pytest.raises(calcgrid.NotFound):
+        client.delete(running["id"])
+

@@ -72,6 +72,14 @@ class Client:
     def cancel(self, job_id: str) -> dict:
         return self._call("POST", f"/api/v1/jobs/{_seg(job_id)}/cancel", b"")
 
+    def delete(self, job_id: str) -> None:
+        """Deletes a finished job for good.
+
+        :raises Conflict: while the job runs (cancel it first)
+        :raises NotFound: when there is no such job for this tenant
+        """
+        self._call("DELETE", f"/api/v1/jobs/{_seg(job_id)}")
+
     def wait(self, job_id: str, timeout: float | None = None, poll: float = 0.2) -> dict:
         """Polls until the job is no longer RUNNING; returns its view.
 
@@ -146,6 +154,9 @@ class AsyncClient:
 
     async def cancel(self, job_id: str) -> dict:
         return await asyncio.to_thread(self._sync.cancel, job_id)
+
+    async def delete(self, job_id: str) -> None:
+        await asyncio.to_thread(self._sync.delete, job_id)
 
     async def wait(self, job_id: str, timeout: float | None = None, poll: float = 0.2) -> dict:
         deadline = None if timeout is None else time.monotonic() + timeout

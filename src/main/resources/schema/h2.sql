@@ -86,3 +86,7 @@ CREATE TABLE IF NOT EXISTS calcgrid_schedules (
     created_at TIMESTAMP WITH TIME ZONE NOT NULL
 );
 CREATE INDEX IF NOT EXISTS calcgrid_schedules_tenant_idx ON calcgrid_schedules (tenant, created_at);
+-- Deleting a job (DELETE /api/v1/jobs/{id}, retention) finds its keys by job, and retention
+-- finds finished jobs by when they ended.
+CREATE INDEX IF NOT EXISTS calcgrid_idempotency_job_idx ON calcgrid_idempotency (job_id);
+CREATE INDEX IF NOT EXISTS calcgrid_jobs_finished_idx ON calcgrid_jobs (finished_at);

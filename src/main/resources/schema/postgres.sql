@@ -88,3 +88,7 @@ CREATE TABLE IF NOT EXISTS public.calcgrid_schedules (
   created_at TIMESTAMPTZ NOT NULL
 );
 CREATE INDEX IF NOT EXISTS calcgrid_schedules_tenant_idx ON public.calcgrid_schedules (tenant, created_at);
+-- Deleting a job (DELETE /api/v1/jobs/{id}, retention) finds its keys by job, and retention
+-- finds finished jobs by when they ended.
+CREATE INDEX IF NOT EXISTS calcgrid_idempotency_job_idx ON public.calcgrid_idempotency (job_id);
+CREATE INDEX IF NOT EXISTS calcgrid_jobs_finished_idx ON public.calcgrid_jobs (finished_at);

@@ -30,6 +30,8 @@ import com.calcgrid.gateway.WorkerGateway;
 import com.calcgrid.graph.GraphLimits;
 import com.calcgrid.graph.GraphParser;
 import com.calcgrid.graph.JsonLimits;
+import com.calcgrid.job.JobDeletion;
+import com.calcgrid.job.JobRetention;
 import com.calcgrid.job.JobSettings;
 import com.calcgrid.job.JobSupervisor;
 import com.calcgrid.job.Jobs;
@@ -167,6 +169,7 @@ public final class CalcGridNode implements AutoCloseable {
     FunctionRegistry functions = functions(config);
     // checked before anything starts: limits that do not fit refuse the node (exit 2)
     JobSettings jobSettings = JobSettings.fromConfig(config);
+    JobRetention.Settings retention = JobRetention.Settings.fromConfig(config);
     GatewaySettings.fromConfig(config);
     WorkerAgent.Settings.fromConfig(config);
     Admission.Settings.fromConfig(config);
@@ -206,7 +209,10 @@ public final class CalcGridNode implements AutoCloseable {
 
       // on a node without the scheduler role this starts a proxy that routes to the others
       JobSupervisor.init(system, index, jobSettings, Json.MAPPER);
-      Jobs jobs = new Jobs(system, index, Jobs.Settings.fromConfig(config));
+      JobDeletion deletion = new JobDeletion(db.dataSource(), blocking, callTimeout, index,
+          retention.eventsPerBatch());
+      Jobs jobs = new Jobs(system, index, Jobs.Settings.fromConfig(config), deletion);
+      JobRetention.init(system, jobs, deletion, retention);
       if (roles.contains(Role.WORKER)) {
         WorkerAgent.Settings worker = WorkerAgent.Settings.fromConfig(config);
         system.systemActorOf(WorkerAgent.create(worker, NodeAddress.of(cluster.selfMember().address()),
@@ -276,7 +282,7 @@ public final class CalcGridNode implements AutoCloseable {
     Submissions submissions = new Submissions(jobs, keys, functions,
         new GraphParser(JsonLimits.fromConfig(config)), GraphLimits.fromConfig(config),
         admission, Submissions.Settings.fromConfig(config));
-    JobRoutes jobRoutes = new JobRoutes(sharding, jobs.index(), submissions, auth,
+    JobRoutes jobRoutes = new JobRoutes(sharding, jobs, submissions, auth,
         JobRoutes.Settings.fromConfig(config),
         new JobEventsSocket(system, jobs::job, JobEventsSocket.Settings.fromConfig(config)));
     HealthRoutes health = new HealthRoutes(NodeHealth.get(system));

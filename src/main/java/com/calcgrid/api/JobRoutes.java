@@ -7,6 +7,7 @@ import com.calcgrid.api.submit.Submissions;
 import com.calcgrid.job.JobStatus;
 import com.calcgrid.job.JobSupervisor;
 import com.calcgrid.job.JobView;
+import com.calcgrid.job.Jobs;
 import com.calcgrid.job.index.JobIndex;
 import java.time.Duration;
 import java.util.Map;
@@ -43,16 +44,18 @@ public final class JobRoutes extends AllDirectives {
 
   private final ClusterSharding sharding;
   private final JobIndex index;
+  private final Jobs jobs;
   private final Submissions submissions;
   private final Authentication auth;
   private final Settings settings;
   private final JobEventsSocket events;
   private final JobBrowseRoutes browse;
 
-  public JobRoutes(ClusterSharding sharding, JobIndex index, Submissions submissions,
+  public JobRoutes(ClusterSharding sharding, Jobs jobs, Submissions submissions,
       Authentication auth, Settings settings, JobEventsSocket events) {
     this.sharding = sharding;
-    this.index = index;
+    this.jobs = jobs;
+    this.index = jobs.index();
     this.submissions = submissions;
     this.auth = auth;
     this.settings = settings;
@@ -75,7 +78,10 @@ public final class JobRoutes extends AllDirectives {
 
   private Route jobRoutes(Caller caller, String id) {
     return concat(
-        pathEndOrSingleSlash(() -> get(() -> viewer(caller, id, job -> complete(Json.ok(job))))),
+        pathEndOrSingleSlash(() -> concat(
+            get(() -> viewer(caller, id, job -> complete(Json.ok(job)))),
+            delete(() -> auth.authorize(caller, AccessRole.SUBMITTER, "delete jobs",
+                () -> delete(caller, id))))),
         path(PathMatchers.segment("tasks").slash(PathMatchers.segment()),
             taskId -> get(() -> viewer(caller, id, job -> getTask(id, taskId)))),
         path("tasks", () -> get(() -> parameterMap(p ->
@@ -208,6 +214,29 @@ public final class JobRoutes extends AllDirectives {
                 "job " + id + " already ended " + r.job().state() + "; nothing to cancel",
                 Map.of("job", r.job())))
         .exceptionally(this::timeout));
+  }
+
+  /**
+   * 204 once the job's rows are gone; 409 while it runs; 404 when the index does not list it
+   * for a tenant the caller sees (as for reading: ids of other desks are not confirmed).
+   */
+  private Route delete(Caller caller, String id) {
+    return onComplete(index.tenantOf(id), tenant -> {
+      if (tenant.isFailure()) {
+        return complete(Incidents.unavailable("the job index did not answer",
+            tenant.failed().get(), Duration.ofSeconds(2)));
+      }
+      if (tenant.get().isEmpty() || !caller.sees(tenant.get().get())) {
+        return complete(Problems.notFound("no job '" + id + "'"));
+      }
+      return completeWithFuture(jobs.delete(id).thenApply(d -> d == Jobs.Deleted.RUNNING
+          ? Problems.problem(StatusCodes.CONFLICT, "job-running", "Job still running",
+              "job " + id + " is running; cancel it first (POST /api/v1/jobs/" + id
+                  + "/cancel), then delete it")
+          : HttpResponse.create().withStatus(StatusCodes.NO_CONTENT))
+          .exceptionally(e -> Incidents.unavailable("the job could not be deleted now", e,
+              Duration.ofSeconds(2))));
+    });
   }
 
   private EntityRef<JobSupervisor.Command> entity(String id) {

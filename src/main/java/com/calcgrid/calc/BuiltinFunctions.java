@@ -6,6 +6,8 @@ import com.calcgrid.calc.risk.RiskAggregate;
 import com.calcgrid.calc.risk.RiskPortfolio;
 import com.calcgrid.calc.risk.RiskRevalue;
 import com.calcgrid.calc.risk.RiskVar;
+import com.calcgrid.calc.util.Blob;
+import com.calcgrid.calc.util.Digest;
 import com.calcgrid.calc.util.Fail;
 import com.calcgrid.calc.util.Sleep;
 import com.calcgrid.calc.util.Sum;
@@ -16,6 +18,7 @@ public final class BuiltinFunctions implements CalcProvider {
   @Override
   public List<CalcFunction> functions() {
     return List.of(new BsPrice(), new RiskPortfolio(), new RiskRevalue(), new RiskAggregate(),
-        new RiskVar(), new Sum(), new Sleep(), new Fail(), new ProcessRun());
+        new RiskVar(), new Sum(), new Sleep(), new Fail(), new Blob(),
+        new Digest(), new ProcessRun());
   }
 }

@@ -191,6 +191,11 @@ final class JobState {
   // ---- events ----
 
   JobState apply(JobEvent event) {
+    if (isEmpty() && !(event instanceof JobSubmitted)) {
+      // the tail of a job being deleted oldest event first (JobDeletion): without its
+      // submission there is no job, and the rest is deleted a moment later
+      return this;
+    }
     if (event instanceof JobSubmitted e) {
       // A fresh object, never the empty state itself: Pekko evaluates the empty state once and
       // starts from that same instance again when it restarts the actor after a journal

@@ -128,6 +128,12 @@ public final class JobSupervisor
 
   public record Unsubscribe(ActorRef<JobUpdate> subscriber) implements Command {}
 
+  /**
+   * The job's rows were deleted ({@link JobDeletion}): a finished supervisor still in memory
+   * passivates, so that the next message finds the job gone. A running one ignores it.
+   */
+  public enum Forget implements Command { INSTANCE }
+
   /** Sent at node start to every unfinished job so that it resumes without a submission. */
   public enum Wake implements Command { INSTANCE }
 
@@ -291,6 +297,7 @@ public final class JobSupervisor
           return passivateAfter(Effect().noReply());
         })
         .onCommand(Idle.class, (s, c) -> passivateAfter(Effect().noReply()))
+        .onCommand(Forget.class, (s, c) -> passivateAfter(Effect().noReply()))
         .onAnyCommand((s, c) -> Effect().noReply());
 
     CommandHandlerWithReplyBuilderByState<Command, JobEvent, JobState, JobState> job =
@@ -331,6 +338,8 @@ public final class JobSupervisor
           return Effect().noReply();
         })
         .onCommand(Idle.class, (s, c) -> s.status.finished()
+            ? passivateAfter(Effect().noReply()) : Effect().noReply())
+        .onCommand(Forget.class, (s, c) -> s.status.finished()
             ? passivateAfter(Effect().noReply()) : Effect().noReply());
     return always.orElse(empty).orElse(job).build();
   }

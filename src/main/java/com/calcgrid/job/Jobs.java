@@ -57,12 +57,19 @@ public final class Jobs {
   private final ShardHomes homes;
   private final JobIndex index;
   private final Settings settings;
+  private final JobDeletion deletion;
 
+  /** Jobs that cannot be deleted (for tests of submission alone). */
   public Jobs(ActorSystem<?> system, JobIndex index, Settings settings) {
+    this(system, index, settings, null);
+  }
+
+  public Jobs(ActorSystem<?> system, JobIndex index, Settings settings, JobDeletion deletion) {
     this.sharding = ClusterSharding.get(system);
     this.homes = new ShardHomes(system);
     this.index = index;
     this.settings = settings;
+    this.deletion = deletion;
   }
 
   /**
@@ -113,6 +120,43 @@ public final class Jobs {
   public CompletionStage<JobView> view(String id) {
     return job(id).ask(JobSupervisor.GetJob::new, settings.askTimeout())
         .thenApply(JobSupervisor.JobReply::job);
+  }
+
+  /** How {@link #delete} ended. */
+  public enum Deleted { DELETED, RUNNING }
+
+  /**
+   * Deletes a job that has finished: asks its supervisor, then removes its rows
+   * ({@link JobDeletion}) and lets a supervisor still in memory go. A running job is left alone
+   * ({@link Deleted#RUNNING}). The caller has checked that the job is listed for its tenant; a
+   * listed job whose supervisor has no journal left (a deletion cut short) is purged all the
+   * same.
+   */
+  public CompletionStage<Deleted> delete(String id) {
+    return view(id).thenCompose(job -> {
+      if (job != null) {
+        return job.state() == JobStatus.RUNNING
+            ? CompletableFuture.completedFuture(Deleted.RUNNING)
+            : purge(id, true).thenApply(events -> Deleted.DELETED);
+      }
+      // listed but no journal: a submission still on its way (RUNNING), or a cut-short purge
+      return index.states(java.util.List.of(id)).thenCompose(states ->
+          states.get(id) == JobStatus.RUNNING
+              ? CompletableFuture.completedFuture(Deleted.RUNNING)
+              : purge(id, false).thenApply(events -> Deleted.DELETED));
+    });
+  }
+
+  /**
+   * Removes a job's rows and lets its supervisor go; {@code finished} as in
+   * {@link JobDeletion#purge}. Returns the number of journal events deleted.
+   */
+  public CompletionStage<Long> purge(String id, boolean finished) {
+    return deletion.purge(id, finished).thenApply(events -> {
+      job(id).tell(JobSupervisor.Forget.INSTANCE);
+      log.info("job {} deleted: {} journal event(s)", id, events);
+      return events;
+    });
   }
 
   /** Jobs that were running when the node (or the whole cluster) stopped carry on. */

@@ -211,6 +211,9 @@ class OpenApiIT {
     exchange(401, anonymous, "GET", "/api/v1/jobs/{jobId}/results", unknown + "/results", null);
     exchange(404, desk, "POST", "/api/v1/jobs/{jobId}/cancel", unknown + "/cancel", null);
     exchange(403, viewer, "POST", "/api/v1/jobs/{jobId}/cancel", unknown + "/cancel", null);
+    exchange(404, desk, "DELETE", "/api/v1/jobs/{jobId}", unknown, null);
+    exchange(403, viewer, "DELETE", "/api/v1/jobs/{jobId}", unknown, null);
+    exchange(401, anonymous, "DELETE", "/api/v1/jobs/{jobId}", unknown, null);
     exchange(404, desk, "GET", "/api/v1/jobs/{jobId}/events", unknown + "/events", null);
     exchange(401, anonymous, "GET", "/api/v1/jobs/{jobId}/events", unknown + "/events", null);
   }
@@ -226,8 +229,11 @@ class OpenApiIT {
     exchange(429, api, "POST", "/api/v1/jobs", "/api/v1/jobs", SLOW);
     exchange(200, api, "GET", "/api/v1/jobs/{jobId}", "/api/v1/jobs/" + first, null);
     exchange(200, api, "GET", "/api/v1/jobs", "/api/v1/jobs?state=RUNNING&limit=1", null);
+    exchange(409, api, "DELETE", "/api/v1/jobs/{jobId}", "/api/v1/jobs/" + first, null);
     exchange(200, api, "POST", "/api/v1/jobs/{jobId}/cancel", "/api/v1/jobs/" + first
         + "/cancel", null);
+    exchange(204, api, "DELETE", "/api/v1/jobs/{jobId}", "/api/v1/jobs/" + first, null);
+    exchange(404, api, "GET", "/api/v1/jobs/{jobId}", "/api/v1/jobs/" + first, null);
     // the slots go back to the other tests
     assertEquals(200, api.post("/api/v1/jobs/" + second + "/cancel", "").statusCode());
   }

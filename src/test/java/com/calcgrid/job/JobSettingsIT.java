@@ -37,4 +37,11 @@ class JobSettingsIT {
           && log.contains("maximum-large-frame-size"), log);
     }
   }
+
+  @Test
+  void aRetentionThatIsNoDurationRefusesToStartWithOneLine() throws Exception {
+    String line = NodeProcess.refusedStart(Map.of("CALCGRID_RETENTION", "7x"), WAIT);
+    assertTrue(line.contains("calcgrid.retention.keep-finished (CALCGRID_RETENTION)")
+        && line.contains("30s, 12h or 7d") && line.contains("'7x'"), line);
+  }
 }

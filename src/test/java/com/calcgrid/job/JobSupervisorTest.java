@@ -275,4 +275,21 @@ class JobSupervisorTest {
     assertNull(reply.reply().job());
     assertTrue(reply.hasNoEvents());
   }
+
+  @Test
+  void aTailOfEventsWithoutTheSubmissionRecoversAsNoJob() throws Exception {
+    kit.<StatusReply<JobSupervisor.Accepted>>runCommand(r -> new JobSupervisor.Submit(graph(), "desk-a", r));
+    succeed(offer(4).tasks().get(0), "1");
+    awaitState(s -> s.statusOf(0) == TaskStatus.SUCCEEDED);
+    kit.<JobSupervisor.CancelReply>runCommand(r -> new JobSupervisor.Cancel("test", r));
+    List<Object> events = kit.persistenceTestKit().persistedInStorage("Job|job-1");
+    assertTrue(events.size() >= 3 && events.get(0) instanceof JobEvent.JobSubmitted, "" + events);
+    // what a supervisor reads while JobDeletion deletes the journal oldest event first
+    for (int from = 1; from < events.size(); from++) {
+      kit.initialize(events.subList(from, events.size()).toArray());
+      assertTrue(kit.getState().isEmpty(), "recovered from event " + from);
+      assertEquals(null, kit.<JobSupervisor.JobReply>runCommand(JobSupervisor.GetJob::new)
+          .reply().job());
+    }
+  }
 }

@@ -49,6 +49,12 @@ final class Client {
         HttpResponse.BodyHandlers.ofString());
   }
 
+  /** A DELETE, such as of a finished job. */
+  HttpResponse<String> delete(String path) throws IOException, InterruptedException {
+    return http.send(HttpRequest.newBuilder(URI.create(base + path))
+        .timeout(Duration.ofSeconds(120)).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
   /** Posts a graph and returns the job id; anything but 202 is an error. */
   String submit(String graph) throws IOException, InterruptedException {
     HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/jobs"))

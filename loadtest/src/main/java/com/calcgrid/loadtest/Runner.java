@@ -38,6 +38,7 @@ public final class Runner {
     ALL.put("schedules", ScheduleFirings::run);
     ALL.put("workers", Workers::run);
     ALL.put("sharing", Sharing::run);
+    ALL.put("reclaim", Reclaim::run);
     ALL.put("faults", Runner::faults);
   }
 

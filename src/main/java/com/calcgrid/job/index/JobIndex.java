@@ -123,6 +123,13 @@ public final class JobIndex {
     });
   }
 
+  /** Forgets what {@link #tenantOf} remembered of a job that was deleted. */
+  public void uncache(String id) {
+    synchronized (knownTenants) {
+      knownTenants.remove(id);
+    }
+  }
+
   /**
    * The tenant of a listed job, empty when no job has this id. A job is listed before it is
    * acknowledged ({@link #admit} completes once its row is durable), so a job a client was told
