@@ -109,7 +109,8 @@ final class WorkerConnection extends AbstractBehavior<Worker> {
   private final Map<ActorRef<JobSupervisor.Command>, Offer> offered = new HashMap<>();
   private final LinkedHashMap<ActorRef<JobSupervisor.Command>, String> waiting =
       new LinkedHashMap<>();
-  private final Map<ActorRef<JobSupervisor.Command>, Boolean> watched = new HashMap<>();
+  /** Every supervisor that asked, and its job's priority class (0 first). */
+  private final Map<ActorRef<JobSupervisor.Command>, Integer> watched = new HashMap<>();
   private int offeredTotal;
   /** Tasks sent beyond the slots, for the worker to queue; from the hello on. */
   private Prefetch prefetch;
@@ -311,7 +312,7 @@ final class WorkerConnection extends AbstractBehavior<Worker> {
   // ---- the supervisors' side: the pull protocol, as WorkerAgent speaks it ----
 
   private Behavior<Worker> onRequestWork(RequestWork r) {
-    watch(r.supervisor());
+    watch(r.supervisor(), r.priorityRank());
     Offer o = offered.get(r.supervisor());
     if (o == null) {
       waiting.putIfAbsent(r.supervisor(), r.jobId());
@@ -399,7 +400,11 @@ final class WorkerConnection extends AbstractBehavior<Worker> {
     return this;
   }
 
-  /** Lends free slots to waiting supervisors, an equal share each, in arrival order. */
+  /**
+   * Lends free slots to waiting supervisors, an equal share each: the first priority class
+   * first, each in arrival order. (Tenant weights are the in-JVM worker's; an external worker
+   * queues what it is sent in its own pool.)
+   */
   private void offer() {
     if (hello == null) {
       return;
@@ -407,14 +412,21 @@ final class WorkerConnection extends AbstractBehavior<Worker> {
     int free = draining ? 0
         : hello.slots() + prefetch.depth() - outstanding.size() - offeredTotal;
     while (free > 0 && !waiting.isEmpty()) {
-      Iterator<Map.Entry<ActorRef<JobSupervisor.Command>, String>> it =
-          waiting.entrySet().iterator();
-      Map.Entry<ActorRef<JobSupervisor.Command>, String> next = it.next();
+      Map.Entry<ActorRef<JobSupervisor.Command>, String> next = null;
+      int best = Integer.MAX_VALUE;
+      for (Map.Entry<ActorRef<JobSupervisor.Command>, String> w : waiting.entrySet()) {
+        int rank = watched.getOrDefault(w.getKey(), Integer.MAX_VALUE - 1);
+        if (rank < best) {
+          best = rank;
+          next = w;
+        }
+      }
       ActorRef<JobSupervisor.Command> supervisor = next.getKey();
+      String jobId = next.getValue();
       int share = Math.max(1, free / waiting.size());
-      it.remove();
+      waiting.remove(supervisor);
       long offerId = nextOfferId++;
-      offered.put(supervisor, new Offer(offerId, share, next.getValue(), false));
+      offered.put(supervisor, new Offer(offerId, share, jobId, false));
       offeredTotal += share;
       free -= share;
       timers.startSingleTimer(supervisor, new OfferExpired(supervisor, offerId),
@@ -424,8 +436,8 @@ final class WorkerConnection extends AbstractBehavior<Worker> {
     }
   }
 
-  private void watch(ActorRef<JobSupervisor.Command> supervisor) {
-    if (watched.putIfAbsent(supervisor, Boolean.TRUE) == null) {
+  private void watch(ActorRef<JobSupervisor.Command> supervisor, int rank) {
+    if (watched.put(supervisor, rank) == null) {
       getContext().watchWith(supervisor, new SupervisorGone(supervisor));
     }
   }
