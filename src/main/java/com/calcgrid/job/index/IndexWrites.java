@@ -36,8 +36,12 @@ import javax.sql.DataSource;
  * on a finish, while small jobs end about as often as they arrive, so this takes most of the
  * index's commits for ended jobs off the node.
  *
- * <p>One transaction at a time per node also means admissions on one node are counted exactly
- * against the running-jobs limits, not just approximately.
+ * <p>Admissions are counted exactly against the running-jobs limits, across nodes too: one
+ * transaction at a time per node, and on PostgreSQL, which several nodes share, each transaction
+ * that admits takes a cluster-wide lock (a transaction-scoped advisory lock) before it counts,
+ * so two nodes never both count the same free place. The lock is held for one batch's counting
+ * and insert, a few milliseconds, and group commit makes it one lock per batch, not per job.
+ * The embedded H2 serves one node, which its own order already makes exact.
  */
 final class IndexWrites {
   /** Rows per transaction at most, so that one transaction stays short. */
@@ -244,6 +248,10 @@ final class IndexWrites {
 
   private static void admitAll(Connection c, List<Write> batch, List<Runnable> replies)
       throws SQLException {
+    if (batch.stream().noneMatch(w -> w instanceof Admit)) {
+      return;
+    }
+    lockAdmissions(c);
     RunningCounts counts = new RunningCounts(c);
     Set<String> listedNow = new HashSet<>();
     try (PreparedStatement insert = c.prepareStatement(JobRows.INSERT_SQL)) {
@@ -348,22 +356,41 @@ final class IndexWrites {
     }
   }
 
-  /** One admission in a transaction of its own (auto-commit). */
+  /** One admission in a transaction of its own, counted under the same lock. */
   private static Decision admitAlone(Connection c, Admit a) throws SQLException {
-    Decision d = decide(a, isListed(c, a), new RunningCounts(c));
-    if (d.outcome() != Admitted.ADMITTED) {
-      return d;
-    }
+    c.setAutoCommit(false);
     try {
-      JobRows.insert(c, a.id(), a.tenant(), a.name(), a.taskCount(), a.submittedAt(),
-          a.scheduled());
+      lockAdmissions(c);
+      Decision d = decide(a, isListed(c, a), new RunningCounts(c));
+      if (d.outcome() == Admitted.ADMITTED) {
+        JobRows.insert(c, a.id(), a.tenant(), a.name(), a.taskCount(), a.submittedAt(),
+            a.scheduled());
+      }
+      c.commit();
       return d;
     } catch (SQLException e) {
+      c.rollback();
       if (Jdbc.UNIQUE_VIOLATION.equals(e.getSQLState())) {
         // listed at the same moment by another node
-        return new Decision(Admitted.ALREADY_LISTED, d.running(), d.limit());
+        return new Decision(Admitted.ALREADY_LISTED, 0, a.maxRunningPerTenant());
       }
       throw e;
+    } finally {
+      c.setAutoCommit(true);
+    }
+  }
+
+  /** Any number that no other advisory lock of the database uses. */
+  private static final long ADMISSION_LOCK = 0x43616c6347726964L; // "CalcGrid"
+
+  /** On PostgreSQL, waits for the cluster-wide admission lock, held until the transaction ends. */
+  private static void lockAdmissions(Connection c) throws SQLException {
+    if (!"PostgreSQL".equals(c.getMetaData().getDatabaseProductName())) {
+      return;
+    }
+    try (PreparedStatement st = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+      st.setLong(1, ADMISSION_LOCK);
+      st.execute();
     }
   }
 

@@ -73,9 +73,9 @@ public final class JobIndex {
 
   /**
    * Lists a new job unless its tenant or the whole cluster already runs as many jobs as they
-   * may. Counts come from this table, which every node shares, so the limits hold cluster-wide;
-   * submissions admitted at the same moment on several nodes can pass them by at most their
-   * number (the counts are not locked). A job whose id is already listed (an idempotent retry)
+   * may. Counts come from this table, which every node shares, and are taken under a
+   * cluster-wide lock (see {@link IndexWrites}), so the limits hold exactly across nodes. A job
+   * whose id is already listed (an idempotent retry)
    * is {@link Admitted#ALREADY_LISTED} and not counted. Admissions arriving together are
    * committed together (see {@link IndexWrites}); the stage completes once the row is durable.
    */
