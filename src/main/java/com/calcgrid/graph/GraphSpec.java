@@ -12,9 +12,11 @@ import java.util.List;
  * @param tasks the task templates in the order posted
  * @param priority the class whose work free slots go to first ({@link #PRIORITIES}); jobs
  *     stored before priorities existed read as {@code batch}
+ * @param deadline when the job should be done (ISO-8601 instant), or null: a job projected to
+ *     miss it is reported at risk and served first within its class
  */
-public record GraphSpec(String name, List<TaskTemplate> tasks, String priority)
-    implements CborSerializable {
+public record GraphSpec(String name, List<TaskTemplate> tasks, String priority,
+    String deadline) implements CborSerializable {
   /** Priority classes, in the order free slots go to them. */
   public static final List<String> PRIORITIES = List.of("interactive", "batch");
   public static final String DEFAULT_PRIORITY = "batch";
@@ -24,7 +26,12 @@ public record GraphSpec(String name, List<TaskTemplate> tasks, String priority)
   }
 
   public GraphSpec(String name, List<TaskTemplate> tasks) {
-    this(name, tasks, DEFAULT_PRIORITY);
+    this(name, tasks, DEFAULT_PRIORITY, null);
+  }
+
+  /** The deadline in epoch milliseconds, or -1 when there is none. */
+  public long deadlineMillis() {
+    return deadline == null ? -1 : java.time.Instant.parse(deadline).toEpochMilli();
   }
 
   /** The class's place in {@link #PRIORITIES}: 0 is served first. */

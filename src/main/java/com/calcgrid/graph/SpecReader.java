@@ -23,7 +23,7 @@ final class SpecReader {
   /** Far above any node's calcgrid.limits.max-result-bytes; the validator checks the node's. */
   static final long MAX_RESULT_BYTES = Integer.MAX_VALUE;
 
-  private static final List<String> TOP = List.of("name", "tasks", "defaults", "priority");
+  private static final List<String> TOP = List.of("name", "tasks", "defaults", "priority", "deadline");
   private static final List<String> DEFAULTS = List.of("retry", "timeoutMs", "estimateMs");
   private static final List<String> TASK =
       List.of("id", "fn", "params", "deps", "forEach", "retry", "timeoutMs", "estimateMs",
@@ -63,6 +63,17 @@ final class SpecReader {
       problems.add("priority", "must be one of " + GraphSpec.PRIORITIES + ", got '" + priority
           + "'");
     }
+    String deadline = top.string("deadline", false, 64);
+    if (deadline != null) {
+      try {
+        // kept as posted, in UTC's canonical form
+        deadline = java.time.Instant.parse(deadline).toString();
+      } catch (java.time.format.DateTimeParseException e) {
+        problems.add("deadline", "must be an ISO-8601 instant such as 2026-12-08T18:00:00Z, got '"
+            + deadline + "'");
+        deadline = null;
+      }
+    }
     readDefaults(top);
     List<TaskTemplate> tasks = new ArrayList<>();
     ArrayNode array = top.array("tasks", "a non-empty array of tasks");
@@ -76,7 +87,8 @@ final class SpecReader {
       }
     }
     problems.throwIfAny();
-    return new GraphSpec(name != null ? name : DEFAULT_NAME, List.copyOf(tasks), priority);
+    return new GraphSpec(name != null ? name : DEFAULT_NAME, List.copyOf(tasks), priority,
+        deadline);
   }
 
   /** A member or element of the document on the way down, its path built only if needed. */

@@ -74,6 +74,8 @@ final class HandOuts {
   private final NodeMetrics metrics;
   /** Known workers, and whether each has been told that we have ready tasks. */
   private final Map<ActorRef<Worker>, Boolean> workers = new HashMap<>();
+  /** Whether the workers were last told that the job is at risk of missing its deadline. */
+  private boolean toldAtRisk;
   /**
    * Per task out: what its report is checked against. The task is RUNNING in {@link JobState}
    * meanwhile, which also holds where it runs, since when and which attempt it is.
@@ -181,11 +183,18 @@ final class HandOuts {
     if (!s.isRunning() || held || allowance(buffered) <= 0 || s.nextReady(null) < 0) {
       return;
     }
+    boolean atRisk = s.atRisk(System.currentTimeMillis());
+    if (atRisk != toldAtRisk) {
+      // the workers queue requests as they were told: tell them all again
+      toldAtRisk = atRisk;
+      workers.replaceAll((w, told) -> Boolean.FALSE);
+    }
     for (Map.Entry<ActorRef<Worker>, Boolean> w : workers.entrySet()) {
       // a worker known to serve none of the ready tasks' functions is left alone until one is
       IntPredicate fits = fits(s, serves.of(w.getKey()));
       if (!w.getValue() && s.nextReady(fits) >= 0) {
-        w.getKey().tell(new RequestWork(jobId, self, s.tenant, s.graph.spec().priorityRank()));
+        w.getKey().tell(new RequestWork(jobId, self, s.tenant, s.graph.spec().priorityRank(),
+            atRisk));
         w.setValue(Boolean.TRUE);
       }
     }

@@ -91,6 +91,30 @@ final class JobState {
     return status == JobStatus.RUNNING;
   }
 
+  /**
+   * When the job will end at the rate its tasks have ended since it started: now plus the
+   * tasks not yet ended over that rate; -1 before any task has ended or once the job has.
+   */
+  long projectedFinish(long nowMillis) {
+    int ended = count(TaskStatus.SUCCEEDED) + count(TaskStatus.FAILED)
+        + count(TaskStatus.SKIPPED) + count(TaskStatus.CANCELLED);
+    if (!isRunning() || ended == 0 || startedAt <= 0 || nowMillis <= startedAt) {
+      return -1;
+    }
+    double perTask = (double) (nowMillis - startedAt) / ended;
+    return nowMillis + (long) Math.ceil(perTask * (taskCount() - ended));
+  }
+
+  /** The job has a deadline and is projected to miss it (or has missed it, still running). */
+  boolean atRisk(long nowMillis) {
+    long deadline = graph.spec().deadlineMillis();
+    if (deadline < 0 || !isRunning()) {
+      return false;
+    }
+    long projected = projectedFinish(nowMillis);
+    return nowMillis > deadline || projected > deadline;
+  }
+
   /** Attempts of {@code task} that have ended (0 before its first). */
   int attempt(int task) {
     return attempts[task];

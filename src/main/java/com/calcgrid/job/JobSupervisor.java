@@ -421,9 +421,9 @@ public final class JobSupervisor
     handOuts.requestWork(s, outcomes.size());
   }
 
-  /** Brings this node's gauges (hosted supervisors, ready tasks) in step with this job. */
+  /** Brings this node's gauges (hosted supervisors, ready tasks, at risk) in step with this job. */
   private void report(JobState s) {
-    gauges.report(!s.isEmpty(), s.readyCount());
+    gauges.report(!s.isEmpty(), s.readyCount(), s.atRisk(System.currentTimeMillis()));
   }
 
   /** Writes the outcomes buffered so far with the next message, not in this turn. */

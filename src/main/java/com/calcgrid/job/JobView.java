@@ -15,6 +15,10 @@ import java.util.Map;
  * @param scheduledFor that firing's instant, or null
  * @param waiting why READY tasks wait beyond a free slot ("no worker serves py.price"), or null
  * @param priority the graph's priority class ({@code interactive} or {@code batch})
+ * @param deadline the graph's deadline, or null
+ * @param projectedFinish when the job will end at the rate its tasks have ended so far, while
+ *     it runs; null before the first task has ended
+ * @param atRisk it has a deadline and is projected to miss it
  */
 public record JobView(
     String id,
@@ -31,4 +35,7 @@ public record JobView(
     String schedule,
     Instant scheduledFor,
     String waiting,
-    String priority) implements CborSerializable {}
+    String priority,
+    Instant deadline,
+    Instant projectedFinish,
+    boolean atRisk) implements CborSerializable {}

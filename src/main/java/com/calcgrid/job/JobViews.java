@@ -22,6 +22,8 @@ final class JobViews {
   }
 
   JobView job(JobState s) {
+    long now = System.currentTimeMillis();
+    long projected = s.projectedFinish(now);
     Map<String, Integer> counts = new LinkedHashMap<>();
     for (TaskStatus t : TaskStatus.values()) {
       if (s.count(t) > 0) {
@@ -32,7 +34,9 @@ final class JobViews {
         instant(s.submittedAt), instant(s.startedAt), instant(s.finishedAt), s.firstError, node,
         s.scheduled == null ? null : s.scheduled.schedule(),
         s.scheduled == null ? null : Instant.ofEpochMilli(s.scheduled.scheduledFor()),
-        unserved.job(s), s.graph.spec().priority());
+        unserved.job(s), s.graph.spec().priority(),
+        s.graph.spec().deadline() == null ? null : Instant.parse(s.graph.spec().deadline()),
+        projected < 0 ? null : Instant.ofEpochMilli(projected), s.atRisk(now));
   }
 
   TaskView task(JobState s, int i) {

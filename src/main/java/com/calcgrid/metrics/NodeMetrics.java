@@ -67,6 +67,7 @@ public final class NodeMetrics implements Extension {
   private volatile long jobsReadAt;
   private final LongAdder readyTasks = new LongAdder();
   private final LongAdder supervisors = new LongAdder();
+  private final LongAdder jobsAtRisk = new LongAdder();
   private final Gauge slots;
   private final Gauge slotsBusy;
   private final Gauge slotsOffered;
@@ -130,6 +131,9 @@ public final class NodeMetrics implements Extension {
     GaugeWithCallback.builder().name("calcgrid_job_supervisors")
         .help("Job supervisors in memory on this node (running jobs, and finished ones until they passivate).")
         .callback(cb -> cb.call(supervisors.sum())).register(registry);
+    GaugeWithCallback.builder().name("calcgrid_jobs_at_risk")
+        .help("Running jobs whose supervisors on this node project them to miss their deadline.")
+        .callback(cb -> cb.call(jobsAtRisk.sum())).register(registry);
     slots = gauge("calcgrid_worker_slots", "Slots of this node's worker: tasks that may run at once.");
     slotsBusy = gauge("calcgrid_worker_slots_busy", "Slots of this node's worker running a task.");
     slotsOffered = gauge("calcgrid_worker_slots_offered",
@@ -225,6 +229,10 @@ public final class NodeMetrics implements Extension {
   /** A supervisor started hosting a job (+1) or stopped (-1). */
   public void supervisors(int delta) {
     supervisors.add(delta);
+  }
+
+  public void jobsAtRisk(int delta) {
+    jobsAtRisk.add(delta);
   }
 
   // ---- schedules ----

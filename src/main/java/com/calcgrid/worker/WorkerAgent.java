@@ -67,12 +67,12 @@ public final class WorkerAgent extends AbstractBehavior<Worker> {
   private record Running(TaskAssignment assignment, ActorRef<JobSupervisor.Command> supervisor,
       Job job, double charge) {}
 
-  /** A supervisor's job as its {@link RequestWork} describes it. */
-  private record Job(String id, String tenant, int rank) {}
+  /** A supervisor's job as its latest {@link RequestWork} describes it. */
+  private record Job(String id, String tenant, int rank, boolean atRisk) {}
 
   /** Tasks from a supervisor that never asked (its request was lost): batch, no tenant. */
   private static final Job UNKNOWN_JOB = new Job("", "",
-      GraphSpec.rankOf(GraphSpec.DEFAULT_PRIORITY));
+      GraphSpec.rankOf(GraphSpec.DEFAULT_PRIORITY), false);
 
   /**
    * Slots lent to one supervisor and not yet answered.
@@ -189,7 +189,7 @@ public final class WorkerAgent extends AbstractBehavior<Worker> {
 
   private Behavior<Worker> onRequestWork(RequestWork r) {
     Job job = new Job(r.jobId(), r.tenant(),
-        Math.max(0, Math.min(busyByRank.length - 1, r.priorityRank())));
+        Math.max(0, Math.min(busyByRank.length - 1, r.priorityRank())), r.atRisk());
     watch(r.supervisor(), job);
     Offer out = offered.get(r.supervisor());
     if (out == null) {
@@ -241,7 +241,7 @@ public final class WorkerAgent extends AbstractBehavior<Worker> {
     getContext().getLog().debug("offer {} of {} slots to {} expired unanswered", out.id(),
         out.credit(), e.supervisor());
     if (out.askedAgain()) {
-      await(e.supervisor(), out.job());
+      await(e.supervisor(), watched.getOrDefault(e.supervisor(), out.job()));
     }
     offer();
     return this;
@@ -355,8 +355,9 @@ public final class WorkerAgent extends AbstractBehavior<Worker> {
   }
 
   /**
-   * Lends free capacity to waiting supervisors: the first priority class first, then the tenant
-   * furthest behind its share ({@link FairShare}), then the job that asked first. A class sees
+   * Lends free capacity to waiting supervisors: the first priority class first, then within it
+   * jobs projected to miss their deadline, then the tenant furthest behind its share
+   * ({@link FairShare}), then the job that asked first. A class sees
    * only its own work and that of the classes before it, so interactive work is lent slots
    * however full the queue is of batch work, and its tasks run before the queued batch tasks:
    * it waits for at most one batch task to finish, never for the queue.
@@ -390,9 +391,9 @@ public final class WorkerAgent extends AbstractBehavior<Worker> {
     metrics.workerLoad(running.size(), offeredTotal, waiting.size());
   }
 
-  /** The supervisor waits for slots (once, however often it asks). */
+  /** The supervisor waits for slots (once, however often it asks; its latest word counts). */
   private void await(ActorRef<JobSupervisor.Command> supervisor, Job job) {
-    if (waiting.putIfAbsent(supervisor, job) == null) {
+    if (waiting.put(supervisor, job) == null) {
       fair.asks(job.tenant());
     }
   }
@@ -409,6 +410,9 @@ public final class WorkerAgent extends AbstractBehavior<Worker> {
   private boolean before(Job a, Job b) {
     if (a.rank() != b.rank()) {
       return a.rank() < b.rank();
+    }
+    if (a.atRisk() != b.atRisk()) {
+      return a.atRisk();
     }
     return fair.virtualTime(a.tenant()) < fair.virtualTime(b.tenant());
   }

@@ -198,4 +198,20 @@ class GraphParserTest {
     assertProblem(problems, "tasks[0].id", "invalid id");
     assertProblem(problems, "$", "201 more problems not shown");
   }
+
+  @Test
+  void priorityAndDeadlineAreReadAndCheckedWhereTheyStand() throws Exception {
+    GraphSpec plain = GraphParser.parse(json("{'tasks': [{'id': 'a', 'fn': 't.noop'}]}"));
+    assertEquals("batch", plain.priority());
+    assertEquals(null, plain.deadline());
+    GraphSpec urgent = GraphParser.parse(json("{'priority': 'interactive', 'deadline':"
+        + " '2026-12-08T19:00:00+01:00', 'tasks': [{'id': 'a', 'fn': 't.noop'}]}"));
+    assertEquals("interactive", urgent.priority());
+    assertEquals(0, urgent.priorityRank());
+    assertEquals("2026-12-08T18:00:00Z", urgent.deadline());
+    assertProblem(parseProblems("{'priority': 'urgent', 'tasks': [{'id': 'a', 'fn': 't.noop'}]}"),
+        "priority", "must be one of [interactive, batch]", "'urgent'");
+    assertProblem(parseProblems("{'deadline': 'tonight', 'tasks': [{'id': 'a', 'fn': 't.noop'}]}"),
+        "deadline", "ISO-8601 instant", "'tonight'");
+  }
 }

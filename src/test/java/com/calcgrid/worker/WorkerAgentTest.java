@@ -162,6 +162,24 @@ class WorkerAgentTest {
   }
 
   @Test
+  void withinAClassAJobAtRiskOfItsDeadlineIsServedFirst() throws Exception {
+    ActorRef<Worker> agent = agent(1, 1 << 20);
+    TestProbe<JobSupervisor.Command> busy = testKit.createTestProbe();
+    TestProbe<JobSupervisor.Command> onTime = testKit.createTestProbe();
+    TestProbe<JobSupervisor.Command> late = testKit.createTestProbe();
+    agent.tell(new RequestWork("x", busy.ref(), "desk", 1));
+    SlotsOffered toBusy = busy.expectMessageClass(SlotsOffered.class);
+    agent.tell(new RunTasks("x", busy.ref(), toBusy.slots(),
+        List.of(task("x", 0, "util.sleep", "{\"ms\": 200, \"value\": 0}", 0)), false,
+        toBusy.offerId()));
+    // both wait for the one slot; the one at risk asked last
+    agent.tell(new RequestWork("a", onTime.ref(), "desk", 1, false));
+    agent.tell(new RequestWork("b", late.ref(), "desk", 1, true));
+    late.expectMessageClass(SlotsOffered.class, PATIENCE);
+    onTime.expectNoMessage(Duration.ofMillis(100));
+  }
+
+  @Test
   void aResultOverTheLimitFailsItsTaskForGood() throws Exception {
     ActorRef<Worker> agent = agent(2, 16);
     TestProbe<JobSupervisor.Command> a = testKit.createTestProbe();
