@@ -24,13 +24,17 @@ final class Node implements AutoCloseable {
   private final Path log;
   private final Map<String, String> env;
   private final int httpPort;
+  /** {@code ./calcgrid node} (its java, flags and class-data archive) instead of java -jar. */
+  private final boolean launcher;
   private Process process;
+  private long launchedAt;
 
-  private Node(Path jar, Path log, Map<String, String> env, int httpPort) {
+  private Node(Path jar, Path log, Map<String, String> env, int httpPort, boolean launcher) {
     this.jar = jar;
     this.log = log;
     this.env = env;
     this.httpPort = httpPort;
+    this.launcher = launcher;
   }
 
   /**
@@ -38,6 +42,20 @@ final class Node implements AutoCloseable {
    * overrides settings (CALCGRID_SLOTS, CALCGRID_CONFIG, CALCGRID_DB_URL...).
    */
   static Node start(Bench bench, String name, Map<String, String> extra) throws IOException {
+    return start(bench, name, extra, false);
+  }
+
+  /**
+   * As a new user starts one: {@code ./calcgrid node} with the launcher's defaults (the java it
+   * picks, its flags, its class-data archive); {@code extra} may set CALCGRID_JAVA,
+   * CALCGRID_CDS=off and the like. The log is appended to, not replaced.
+   */
+  static Node launch(Bench bench, String name, Map<String, String> extra) throws IOException {
+    return start(bench, name, extra, true);
+  }
+
+  private static Node start(Bench bench, String name, Map<String, String> extra,
+      boolean launcher) throws IOException {
     Path dataDir = Files.createTempDirectory(bench.work(), name + "-data");
     Map<String, String> env = new HashMap<>();
     int http = freePort();
@@ -49,7 +67,7 @@ final class Node implements AutoCloseable {
     env.put("CALCGRID_SLOTS", "2");
     env.putAll(extra);
     Node node = new Node(bench.root().resolve("target/calcgrid.jar"),
-        bench.out().resolve(name + "-node.log"), env, http);
+        bench.out().resolve(name + "-node.log"), env, http, launcher);
     node.launch();
     return node;
   }
@@ -57,6 +75,15 @@ final class Node implements AutoCloseable {
   /** Starts the process (again, after a kill): same ports, same data. */
   void launch() throws IOException {
     List<String> cmd = new ArrayList<>();
+    if (launcher) {
+      ProcessBuilder pb = new ProcessBuilder("bash",
+          jar.getParent().getParent().resolve("calcgrid").toString(), "node")
+          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+      pb.environment().putAll(env);
+      launchedAt = System.nanoTime();
+      process = pb.start();
+      return;
+    }
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(JVM_OPTIONS);
     // e.g. -Dcalcgrid.bench.node-jvm=-XX:StartFlightRecording=filename=node.jfr to profile a run
@@ -68,7 +95,13 @@ final class Node implements AutoCloseable {
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     pb.environment().putAll(env);
+    launchedAt = System.nanoTime();
     process = pb.start();
+  }
+
+  /** When the process was last started, on System.nanoTime's clock. */
+  long launchedAt() {
+    return launchedAt;
   }
 
   Client client() {
@@ -103,7 +136,7 @@ final class Node implements AutoCloseable {
       if (c.ready()) {
         return this;
       }
-      Thread.sleep(50);
+      Thread.sleep(20);
     }
     throw new IllegalStateException("node not ready within " + timeout + ":\n" + logTail());
   }
