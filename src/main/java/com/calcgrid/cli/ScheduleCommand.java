@@ -4,7 +4,6 @@ import com.calcgrid.api.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -49,8 +48,6 @@ public final class ScheduleCommand implements Runnable {
         + "[env CALCGRID_TOKEN]", defaultValue = "${env:CALCGRID_TOKEN}")
     String token;
 
-    private final HttpClient http = HttpClient.newBuilder()
-        .connectTimeout(Duration.ofSeconds(10)).build();
 
     HttpRequest.Builder request(String path) {
       HttpRequest.Builder b = HttpRequest.newBuilder(url.resolve(path))
@@ -61,7 +58,7 @@ public final class ScheduleCommand implements Runnable {
 
     /** Sends; prints the body (or the problem on stderr); exit code 0, 1 or 2 (refused). */
     int send(HttpRequest.Builder request, String command) throws Exception {
-      HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r = CliHttp.client().send(request.build(), HttpResponse.BodyHandlers.ofString());
       PrintWriter out = mixee.commandLine().getOut();
       PrintWriter err = mixee.commandLine().getErr();
       if (r.statusCode() / 100 != 2) {

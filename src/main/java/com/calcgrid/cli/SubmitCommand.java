@@ -3,13 +3,11 @@ package com.calcgrid.cli;
 import com.calcgrid.api.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -47,8 +45,6 @@ public final class SubmitCommand implements Callable<Integer> {
       + "a retry with the same key and graph gets the same job")
   String idempotencyKey;
 
-  private final HttpClient http = HttpClient.newBuilder()
-      .connectTimeout(Duration.ofSeconds(10)).build();
 
   @Override
   public Integer call() throws Exception {
@@ -62,7 +58,7 @@ public final class SubmitCommand implements Callable<Integer> {
     if (idempotencyKey != null) {
       post.header("Idempotency-Key", idempotencyKey);
     }
-    HttpResponse<String> posted = http.send(post.build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> posted = CliHttp.client().send(post.build(), HttpResponse.BodyHandlers.ofString());
     if (posted.statusCode() != 202 && posted.statusCode() != 200) {
       System.err.println("calcgrid submit: rejected with " + posted.statusCode() + ":");
       System.err.println(posted.body());
@@ -76,7 +72,7 @@ public final class SubmitCommand implements Callable<Integer> {
     }
     System.err.println("job " + id + " accepted: " + accepted.get("taskCount") + " tasks");
     JsonNode finished = follow(id, accepted.get("name").asText(), accepted.get("taskCount").asInt());
-    HttpResponse<String> results = http.send(authorized(HttpRequest.newBuilder(
+    HttpResponse<String> results = CliHttp.client().send(authorized(HttpRequest.newBuilder(
         url.resolve("/api/v1/jobs/" + id + "/results"))).GET().build(),
         HttpResponse.BodyHandlers.ofString());
     String body = Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(
@@ -99,7 +95,7 @@ public final class SubmitCommand implements Callable<Integer> {
     URI ws = URI.create(url.toString().replaceFirst("^http", "ws"))
         .resolve("/api/v1/jobs/" + id + "/events?events=progress");
     try (Progress progress = new Progress(name, tasks)) {
-      WebSocket.Builder builder = http.newWebSocketBuilder();
+      WebSocket.Builder builder = CliHttp.client().newWebSocketBuilder();
       if (token != null && !token.isBlank()) {
         builder.header("Authorization", "Bearer " + token.strip());
       }

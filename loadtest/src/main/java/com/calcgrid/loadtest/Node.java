@@ -24,6 +24,7 @@ final class Node implements AutoCloseable {
   private static final int TAIL_LINES = 40;
 
   private final NodeLaunch launch;
+  private long launchedAt;
 
   private Node(NodeLaunch launch) {
     this.launch = launch;
@@ -34,7 +35,28 @@ final class Node implements AutoCloseable {
    * overrides settings (CALCGRID_SLOTS, CALCGRID_CONFIG, CALCGRID_DB_URL...).
    */
   static Node start(Bench bench, String name, Map<String, String> extra) throws IOException {
+    return start(bench, name, extra, false);
+  }
+
+  /**
+   * As a new user starts one: {@code ./calcgrid node} with the launcher's defaults (the java it
+   * picks, its flags, its class-data archive); {@code extra} may set CALCGRID_JAVA,
+   * CALCGRID_CDS=off and the like. The log is appended to, not replaced.
+   */
+  static Node launch(Bench bench, String name, Map<String, String> extra) throws IOException {
+    return start(bench, name, extra, true);
+  }
+
+  private static Node start(Bench bench, String name, Map<String, String> extra,
+      boolean launcher) throws IOException {
     Path dataDir = Files.createTempDirectory(bench.work(), name + "-data");
+    if (launcher) {
+      Node node = new Node(new NodeLaunch(List.of("bash",
+          bench.root().resolve("calcgrid").toString(), "node"), dataDir, extra,
+          bench.out().resolve(name + "-node.log")));
+      node.launch();
+      return node;
+    }
     List<String> cmd = new ArrayList<>();
     cmd.add(NodeLaunch.java());
     cmd.addAll(JVM_OPTIONS);
@@ -52,7 +74,13 @@ final class Node implements AutoCloseable {
 
   /** Starts the process (again, after a kill): same ports, same data. */
   void launch() throws IOException {
+    launchedAt = System.nanoTime();
     launch.start();
+  }
+
+  /** When the process was last started, on System.nanoTime's clock. */
+  long launchedAt() {
+    return launchedAt;
   }
 
   Client client() {

@@ -26,6 +26,7 @@ public final class Runner {
   private static final Map<String, Benchmark> ALL = new LinkedHashMap<>();
 
   static {
+    ALL.put("startup", Startup::run);
     ALL.put("throughput", Throughput::h2);
     ALL.put("postgres", Throughput::postgres);
     ALL.put("million", Million::run);
