@@ -23,14 +23,17 @@ final class Throughput {
 
   private Throughput() {}
 
-  /** Fan-outs of 1k to 100k (1M in a full run) and the 10k chain, on embedded H2. */
+  /**
+   * Fan-outs of 1k to 100k and the 10k chain, on embedded H2. No 1M fan-out here: its sink would
+   * receive a million results, which calcgrid.limits.max-task-inputs (200,000) refuses, as it
+   * should; a million tasks are the million row's (no sink).
+   */
   static void h2(Bench bench) throws Exception {
     try (Node node = Node.start(bench, "throughput-h2", Map.of())) {
       node.awaitReady(Duration.ofMinutes(2));
       Client c = node.client();
       warmUp(c);
-      int[] sizes = bench.quick() ? new int[] {1_000, 10_000, 100_000}
-          : new int[] {1_000, 10_000, 100_000, 1_000_000};
+      int[] sizes = {1_000, 10_000, 100_000};
       for (int size : sizes) {
         fanOut(bench, c, size, size == 100_000 && !bench.quick() ? 3 : 1, "H2");
       }
