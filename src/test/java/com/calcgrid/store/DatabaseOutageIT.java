@@ -122,10 +122,11 @@ class DatabaseOutageIT {
     env.put("CALCGRID_DB_CALL_TIMEOUT", "3s");
     env.put("CALCGRID_HEALTH_PROBE_INTERVAL", "500ms");
     env.put("CALCGRID_HEALTH_PROBE_TIMEOUT", "2s");
-    // room for every submission of a round at once: a permit still held from the round before
-    // would turn the next round's answers into 429s
+    // room for every submission of a round at once, being read and waiting for the database:
+    // a permit still held from the round before would turn the next round's answers into 429s
     env.put("CALCGRID_MAX_SUBMISSIONS_IN_FLIGHT", "16");
     env.put("CALCGRID_MAX_SUBMISSIONS_IN_FLIGHT_PER_TENANT", "16");
+    env.put("CALCGRID_MAX_SUBMISSIONS_WAITING_PER_TENANT", "16");
     // one read at start, then none during the test: a scrape must not cause one
     env.put("CALCGRID_METRICS_JOBS_REFRESH", "10m");
     return env;

@@ -30,11 +30,14 @@ final class Api {
   /** Small jobs posted at a constant rate above the target; accept rate and p99 latency. */
   static void submissions(Bench bench) throws Exception {
     // one tenant (authentication is off) and 32 clients: the node's admission limits (4
-    // submissions in flight per tenant, 50 running jobs) would refuse most of them at once and
-    // the run would measure refusals; this workload measures how fast the node stores jobs
+    // submissions in flight and 8 waiting per tenant, 50 running jobs) would refuse most of
+    // them at once and the run would measure refusals; this workload measures how fast the
+    // node stores jobs
     try (Node node = Node.start(bench, "submissions", Map.of(
         "CALCGRID_MAX_SUBMISSIONS_IN_FLIGHT", Integer.toString(2 * CLIENTS),
         "CALCGRID_MAX_SUBMISSIONS_IN_FLIGHT_PER_TENANT", Integer.toString(2 * CLIENTS),
+        "CALCGRID_MAX_SUBMISSIONS_WAITING", Integer.toString(2 * CLIENTS),
+        "CALCGRID_MAX_SUBMISSIONS_WAITING_PER_TENANT", Integer.toString(2 * CLIENTS),
         "CALCGRID_MAX_RUNNING_JOBS_PER_TENANT", "5000",
         "CALCGRID_MAX_RUNNING_JOBS", "5000"))) {
       node.awaitReady(Duration.ofMinutes(2));

@@ -83,7 +83,8 @@ final class Fuzz {
         "CALCGRID_MAX_BODY", Long.toString(MAX_BODY),
         "CALCGRID_MAX_RUNNING_JOBS", "1000000",
         "CALCGRID_MAX_RUNNING_JOBS_PER_TENANT", "1000000",
-        "CALCGRID_MAX_SUBMISSIONS_IN_FLIGHT_PER_TENANT", Integer.toString(2 * CLIENTS)))) {
+        "CALCGRID_MAX_SUBMISSIONS_IN_FLIGHT_PER_TENANT", Integer.toString(2 * CLIENTS),
+        "CALCGRID_MAX_SUBMISSIONS_WAITING_PER_TENANT", Integer.toString(2 * CLIENTS)))) {
       node.awaitReady(Duration.ofMinutes(2));
       Client c = node.client();
       FuzzInputs gen = FuzzInputs.of(SEED, files, limits, JsonLimits.DEFAULT);
