@@ -540,6 +540,7 @@ public final class ScheduleEntity extends EventSourcedBehaviorWithEnforcedReplie
             if (o.result() == FiringSubmitter.Result.CREATED) {
               metrics.scheduleFired(Duration.between(f.scheduledFor(), now).toMillis());
             }
+            submitRepeat(st, d.scheduledFor());
             passivateIfDone(st);
           })
           .thenNoReply();
@@ -561,9 +562,21 @@ public final class ScheduleEntity extends EventSourcedBehaviorWithEnforcedReplie
     return Effect().persist(new FiringRefused(f.scheduledFor(), why, now))
         .thenRun(st -> {
           metrics.scheduleFiring("refused");
+          submitRepeat(st, f.scheduledFor());
           passivateIfDone(st);
         })
         .thenNoReply();
+  }
+
+  /**
+   * A firing of the same instant recorded while this one's submission was out (a backfill asked
+   * again): it was not submitted then, one submission per instant at a time, so it goes now.
+   */
+  private void submitRepeat(ScheduleState s, Instant scheduledFor) {
+    Firing repeat = s.pendingAt(scheduledFor);
+    if (repeat != null) {
+      submit(s, repeat);
+    }
   }
 
   private void passivateIfDone(ScheduleState s) {
