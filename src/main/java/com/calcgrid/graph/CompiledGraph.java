@@ -19,6 +19,8 @@ public final class CompiledGraph {
   public static final int ALL = -1;
 
   private final GraphSpec spec;
+  /** The spec's deadline, parsed once: the supervisor asks for it after every outcome. */
+  private final long deadlineMillis;
   private final int[] offset;
   private final Map<String, Integer> templateIndex;
   private final int[] depStart;
@@ -31,6 +33,7 @@ public final class CompiledGraph {
 
   private CompiledGraph(GraphSpec spec) {
     this.spec = spec;
+    this.deadlineMillis = spec.deadlineMillis();
     int templates = spec.tasks().size();
     offset = new int[templates + 1];
     templateIndex = new HashMap<>(templates * 2);
@@ -141,6 +144,11 @@ public final class CompiledGraph {
     }
     int k = Integer.parseInt(dep.substring(bracket + 1, dep.length() - 1));
     return new int[] {t, offset[t] + k};
+  }
+
+  /** The graph's deadline in epoch milliseconds, or -1 when it has none. */
+  public long deadlineMillis() {
+    return deadlineMillis;
   }
 
   public GraphSpec spec() {

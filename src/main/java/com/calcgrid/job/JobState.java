@@ -107,7 +107,7 @@ final class JobState {
 
   /** The job has a deadline and is projected to miss it (or has missed it, still running). */
   boolean atRisk(long nowMillis) {
-    long deadline = graph.spec().deadlineMillis();
+    long deadline = graph.deadlineMillis();
     if (deadline < 0 || !isRunning()) {
       return false;
     }
