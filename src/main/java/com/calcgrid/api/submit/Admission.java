@@ -141,10 +141,8 @@ public final class Admission {
     final AtomicInteger peak = new AtomicInteger();
     private final Map<String, Integer> perTenant = new ConcurrentHashMap<>();
 
+    /** Bounds checked by {@link Settings}. */
     Pool(int max, int perTenantMax) {
-      if (max < 1 || perTenantMax < 1) {
-        throw new IllegalArgumentException("submission limits must be at least 1");
-      }
       this.max = max;
       this.perTenantMax = Math.min(perTenantMax, max);
     }
